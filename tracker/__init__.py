@@ -1,0 +1,1 @@
+"""The 30 % tracker: research collaboration in Norwegian municipalities, per county."""

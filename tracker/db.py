@@ -1,0 +1,161 @@
+"""Database access: named queries, read-only snapshots, and atomic writes.
+
+Readers never open the database file directly with ``duckdb.connect(path)``: DuckDB caches one
+instance per path inside a process, so a process that once opened the file would keep seeing the
+old data after an import swapped a new file into place. Instead every :class:`Snapshot` is a fresh
+in-memory instance that ATTACHes the file read-only; it keeps reading the file it attached even
+after the path is replaced, so a page rendered from one snapshot never mixes old and new data.
+
+Writers never modify the file in place: :func:`write_database` builds a complete new file next to
+it and swaps it in with ``os.replace`` (atomic on POSIX), so a failed import leaves the old file
+exactly as it was, and readers holding the old file open are not blocked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from tracker.settings import QUERIES_DIR
+
+SCHEMA_VERSION = "1"
+_SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+_QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+ATTACHED_AS = "tracker"
+
+
+class DatabaseError(RuntimeError):
+    """The database file is missing, unreadable or not a tracker database."""
+
+
+def query_names() -> list[str]:
+    """Every query file's name (without .sql): the allow-list for :func:`run_query`."""
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+
+
+@functools.cache
+def load_query(name: str) -> str:
+    """The SQL of ``queries/<name>.sql``; unknown names are refused, never turned into paths."""
+    if not _QUERY_NAME.match(name) or name not in query_names():
+        raise KeyError(f"unknown query {name!r}; known: {', '.join(query_names())}")
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run_query(
+    con: duckdb.DuckDBPyConnection, name: str, catalog: str | None = None, **params: Any
+) -> pd.DataFrame:
+    """Run one named query with DuckDB named parameters on its own cursor.
+
+    A cursor does not inherit the connection's ``USE``, so ``catalog`` is selected on each one.
+    """
+    cursor = con.cursor()
+    try:
+        if catalog is not None:
+            cursor.execute(f"USE {catalog}")
+        return cursor.execute(load_query(name), params).df()
+    finally:
+        cursor.close()
+
+
+def file_version(path: Path) -> tuple[int, int, int] | None:
+    """Identity of the file at ``path`` (inode, mtime, size); changes when an import swaps it."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A read-only view of one version of the database file."""
+
+    path: Path
+    version: tuple[int, int, int]
+    con: duckdb.DuckDBPyConnection
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        return run_query(self.con, name, ATTACHED_AS, **params)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def open_snapshot(path: Path) -> Snapshot:
+    """Open the database at ``path`` read-only, or raise :class:`DatabaseError` saying why not."""
+    version = file_version(path)
+    if version is None:
+        raise DatabaseError(f"no database at {path}")
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH $path AS {ATTACHED_AS} (READ_ONLY)", {"path": str(path)})
+        con.execute(f"USE {ATTACHED_AS}")
+        _check_schema(con, path)
+    except duckdb.Error as exc:
+        con.close()
+        raise DatabaseError(f"{path} is not a readable tracker database: {exc}") from exc
+    except DatabaseError:
+        con.close()
+        raise
+    return Snapshot(path=path, version=version, con=con)
+
+
+def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "dataset_info" not in tables:
+        raise DatabaseError(f"{path} is not a tracker database (no dataset_info table)")
+    found = con.execute("SELECT value FROM dataset_info WHERE key = 'schema_version'").fetchone()
+    if found is None or found[0] != SCHEMA_VERSION:
+        have = found[0] if found else "none"
+        raise DatabaseError(
+            f"{path} has schema version {have}, this program needs {SCHEMA_VERSION}; "
+            "rebuild it with `python -m tracker build` or re-import the survey files"
+        )
+
+
+def read_dataset_info(path: Path) -> dict[str, str]:
+    """The ``dataset_info`` key/value pairs of the database at ``path`` ({} when there is none)."""
+    if file_version(path) is None:
+        return {}
+    snap = open_snapshot(path)
+    try:
+        return dict(snap.con.execute("SELECT key, value FROM dataset_info").fetchall())
+    finally:
+        snap.close()
+
+
+@contextlib.contextmanager
+def write_database(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection to a new database with the schema; swap it in at ``path`` on success.
+
+    On any exception the new file is deleted and the file at ``path`` is untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # DuckDB refuses to open an empty file as a database
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute(_SCHEMA_FILE.read_text(encoding="utf-8"))
+        con.execute("INSERT INTO dataset_info VALUES ('schema_version', $v)", {"v": SCHEMA_VERSION})
+        yield con
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        con.close()
+        for leftover in (tmp, Path(f"{tmp}.wal")):
+            leftover.unlink(missing_ok=True)
+        raise

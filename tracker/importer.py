@@ -1,0 +1,290 @@
+"""Import survey files: read, validate, harmonise, then write a new database file atomically.
+
+The demo build goes through this same path (:func:`import_files` with ``kind="demo"``), so the demo
+exercises exactly the code real data takes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from tracker import reference
+from tracker.db import DatabaseError, read_dataset_info, write_database
+from tracker.reading import UnreadableFileError, read_table
+from tracker.validation import CheckedFile, Problem, check_file
+
+RESPONSE_COLUMNS = (
+    "wave_year",
+    "respondent_id",
+    "municipality_code",
+    "respondent_role",
+    "sector",
+    "weight",
+    "innovated",
+    "research_collaboration",
+    "research_partner",
+)
+#: Problems printed at most; the total is always stated.
+MAX_PROBLEMS_SHOWN = 50
+
+Progress = Callable[[str], None]
+
+
+class ImportRejected(ValueError):
+    """The input cannot be imported; the database was not changed."""
+
+    def __init__(self, problems: Sequence[Problem], total: int | None = None) -> None:
+        self.problems = list(problems)
+        self.total = total if total is not None else len(self.problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        shown = self.problems[:MAX_PROBLEMS_SHOWN]
+        lines = [f"Import rejected: {self.total} problem(s) found. The database was not changed."]
+        lines += [f"  - {p}" for p in shown]
+        if len(self.problems) > len(shown):
+            lines.append(f"  ... {len(self.problems) - len(shown)} more not shown")
+        return "\n".join(lines)
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    db: Path
+    files: list[str]
+    rows: int
+    waves: list[int]
+    mapped_codes: int
+    kind: str
+    replaced_waves: list[int] = field(default_factory=list)
+    started_new_database: bool = False
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        verb = "Would import" if self.dry_run else "Imported"
+        lines = [
+            f"{verb} {self.rows} rows for wave(s) {', '.join(map(str, self.waves))} "
+            f"from {len(self.files)} file(s) into {self.db} ({self.kind} data)."
+        ]
+        if self.mapped_codes:
+            lines.append(
+                f"{self.mapped_codes} rows had 2020–2023 municipality codes, mapped to 2024 codes."
+            )
+        if self.replaced_waves:
+            lines.append(f"Replaced existing wave(s): {', '.join(map(str, self.replaced_waves))}.")
+        if self.started_new_database:
+            lines.append(
+                "The database held demo data; a new database with only real survey data was "
+                "started (demo and real rows never mix)."
+            )
+        return "\n".join(lines)
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def import_files(
+    files: Sequence[Path],
+    db: Path,
+    *,
+    wave: int | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+    sheet: str | None = None,
+    kind: str = "survey",
+    progress: Progress = _noop,
+) -> ImportReport:
+    """Validate ``files`` and add them to the database at ``db`` (created when missing).
+
+    Raises :class:`ImportRejected` listing every problem; the database is then unchanged.
+    """
+    if not files:
+        raise ImportRejected([Problem("(command line)", "no files given to import")])
+    checked: list[CheckedFile] = []
+    hashes: dict[str, str] = {}
+    problems: list[Problem] = []
+    total = 0
+    for path in files:
+        path = Path(path)
+        progress(f"Reading {path.name}")
+        try:
+            frame = read_table(path, sheet=sheet)
+            hashes[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except UnreadableFileError as exc:
+            problems.append(Problem(path.name, str(exc)))
+            total += 1
+            continue
+        progress(f"Checking {len(frame)} rows of {path.name}")
+        result = check_file(frame, path.name, wave=wave)
+        checked.append(result)
+        problems += result.problems
+        total += result.problem_count
+    if problems:
+        raise ImportRejected(problems, total)
+
+    incoming = pd.concat([c.rows for c in checked], ignore_index=True)
+    incoming["_file"] = [c.file for c in checked for _ in range(len(c.rows))]
+    _check_across_files(incoming)
+    new_waves = sorted(int(w) for w in incoming["wave_year"].unique())
+
+    existing = _existing_dataset(db)
+    started_new = existing.get("kind") == "demo" and kind != "demo"
+    keep_existing = bool(existing) and not started_new and kind != "demo"
+    old_waves = _existing_waves(db) if keep_existing else []
+    clash = sorted(set(old_waves) & set(new_waves))
+    if clash and not replace:
+        raise ImportRejected(
+            [
+                Problem(
+                    ", ".join(c.file for c in checked),
+                    f"wave(s) {', '.join(map(str, clash))} are already in {db}; "
+                    "add --replace to replace them, or import a different wave",
+                )
+            ]
+        )
+    report = ImportReport(
+        db=Path(db),
+        files=[c.file for c in checked],
+        rows=len(incoming),
+        waves=new_waves,
+        mapped_codes=sum(c.mapped_codes for c in checked),
+        kind=kind,
+        replaced_waves=clash,
+        started_new_database=started_new,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        return report
+    progress(f"Writing {len(incoming)} rows to a new database file")
+    with write_database(Path(db)) as con:
+        _write_reference(con)
+        if keep_existing:
+            _copy_existing(con, Path(db), drop_waves=new_waves)
+        _write_import(con, incoming.drop(columns="_file"), checked, hashes, kind)
+    progress("Done")
+    return report
+
+
+def _check_across_files(incoming: pd.DataFrame) -> None:
+    dup = incoming.duplicated(["wave_year", "respondent_id"], keep=False)
+    if not dup.any():
+        return
+    clashes = incoming[dup].groupby(["wave_year", "respondent_id"])["_file"].unique()
+    problems = [
+        Problem(
+            " and ".join(files),
+            f"respondent id {rid!r} appears in more than one file for wave {year}; "
+            "ids must be unique within a wave",
+        )
+        for (year, rid), files in clashes.head(MAX_PROBLEMS_SHOWN).items()
+    ]
+    raise ImportRejected(problems, len(clashes))
+
+
+def _existing_dataset(db: Path) -> dict[str, str]:
+    try:
+        return read_dataset_info(Path(db))
+    except DatabaseError as exc:
+        raise ImportRejected(
+            [
+                Problem(
+                    str(db),
+                    f"the existing file cannot be added to ({exc}); "
+                    "choose another --db path or move the file away",
+                )
+            ]
+        ) from None
+
+
+def _existing_waves(db: Path) -> list[int]:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH $path AS old (READ_ONLY)", {"path": str(db)})
+        return [row[0] for row in con.execute("SELECT DISTINCT wave_year FROM old.response")]
+    finally:
+        con.close()
+
+
+def _write_reference(con: duckdb.DuckDBPyConnection) -> None:
+    for table, frame in (
+        ("county", reference.counties()),
+        ("municipality", reference.municipalities()),
+        ("municipality_code_change", reference.code_changes()),
+    ):
+        con.register("incoming_reference", frame)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_reference")
+        con.unregister("incoming_reference")
+
+
+def _copy_existing(con: duckdb.DuckDBPyConnection, db: Path, drop_waves: list[int]) -> None:
+    con.execute("ATTACH $path AS old (READ_ONLY)", {"path": str(db)})
+    con.execute(
+        "INSERT INTO response SELECT * FROM old.response WHERE NOT list_contains($w, wave_year)",
+        {"w": drop_waves},
+    )
+    con.execute(
+        "INSERT INTO wave SELECT * FROM old.wave WHERE NOT list_contains($w, wave_year)",
+        {"w": drop_waves},
+    )
+    con.execute("INSERT INTO import_log SELECT * FROM old.import_log")
+    con.execute(
+        "INSERT INTO dataset_info SELECT * FROM old.dataset_info "
+        "WHERE key LIKE 'source_sha256:%' AND key NOT IN (SELECT key FROM dataset_info)"
+    )
+    con.execute("DETACH old")
+
+
+def _write_import(
+    con: duckdb.DuckDBPyConnection,
+    incoming: pd.DataFrame,
+    checked: list[CheckedFile],
+    hashes: dict[str, str],
+    kind: str,
+) -> None:
+    rows = incoming.loc[:, list(RESPONSE_COLUMNS)].astype({"wave_year": int})
+    con.register("incoming_rows", rows)
+    con.execute("INSERT INTO response BY NAME SELECT * FROM incoming_rows")
+    con.unregister("incoming_rows")
+
+    known = reference.waves().set_index("wave_year")
+    for year in sorted(rows["wave_year"].unique()):
+        info = known.loc[year] if year in known.index else None
+        con.execute(
+            "INSERT INTO wave VALUES ($y, $fieldwork, $source, $note)",
+            {
+                "y": int(year),
+                "fieldwork": None if info is None else info["fieldwork"],
+                "source": "survey file import" if info is None else info["source"],
+                "note": None if info is None else info["note"] or None,
+            },
+        )
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    for c in checked:
+        years = sorted(int(y) for y in c.rows["wave_year"].unique())
+        con.execute(
+            "INSERT INTO import_log VALUES ($f, $h, $n, $w, $t)",
+            {
+                "f": c.file,
+                "h": hashes[c.file],
+                "n": len(c.rows),
+                "w": ",".join(map(str, years)),
+                "t": now,
+            },
+        )
+        con.execute(
+            "INSERT OR REPLACE INTO dataset_info VALUES ($k, $v)",
+            {"k": f"source_sha256:{c.file}", "v": hashes[c.file]},
+        )
+    con.execute(
+        "INSERT OR REPLACE INTO dataset_info VALUES ('kind', $kind), ('built_at', $t)",
+        {"kind": kind, "t": now.isoformat(timespec="seconds") + "Z"},
+    )

@@ -1,0 +1,156 @@
+"""KPI and progress tables: the numbers the dashboard shows and the CLI prints, computed once.
+
+Both take a ``query`` function (query name, parameters) → DataFrame so that the dashboard can pass
+its cached query runner and the CLI a plain snapshot, and both end up in the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from tracker import stats
+from tracker.settings import MEASURES, TARGET_MODES, Settings
+
+QueryFn = Callable[..., pd.DataFrame]
+
+LEVELS = ("national", "county", "municipality")
+QUERY_BY_LEVEL = {
+    "national": "measure_counts_by_nation_and_wave",
+    "county": "measure_counts_by_county_and_wave",
+    "municipality": "measure_counts_by_municipality_and_wave",
+}
+ROLE_BY_MEASURE = {"municipalities": "chief_executive", "units": "unit_leader"}
+KPI_COLUMNS = (
+    "area_code",
+    "area_name",
+    "wave_year",
+    "measure",
+    "n",
+    "share",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+)
+PROGRESS_COLUMNS = (
+    "area_code",
+    "area_name",
+    "baseline_year",
+    "baseline_share",
+    "latest_year",
+    "latest_share",
+    "pace_pp_per_year",
+    "required_pp_per_year",
+    "pace_ratio",
+    "status",
+    "projected_year",
+)
+
+
+def _check_choice(name: str, value: str, options: Sequence[str]) -> None:
+    if value not in options:
+        raise ValueError(f"{name} {value!r} is not valid; use one of: {', '.join(options)}")
+
+
+def measure_counts(
+    query: QueryFn, level: str, measure: str, sectors: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The raw counts per area and wave for one measure (see the queries' header comments)."""
+    _check_choice("level", level, LEVELS)
+    _check_choice("measure", measure, MEASURES)
+    params: dict[str, Any] = {
+        "role": ROLE_BY_MEASURE[measure],
+        "sectors": list(sectors) if sectors is not None else None,
+    }
+    return query(QUERY_BY_LEVEL[level], **params)
+
+
+def kpi_table(
+    query: QueryFn,
+    level: str,
+    measure: str,
+    settings: Settings,
+    *,
+    wave: int | None = None,
+    sectors: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per area and wave: n, share, Wilson 95 % interval and suppression."""
+    counts = measure_counts(query, level, measure, sectors)
+    if wave is not None:
+        counts = counts[counts["wave_year"] == wave]
+    weighted = measure == "units"
+    rows = []
+    for row in counts.itertuples(index=False):
+        est = stats.estimate(
+            int(row.n),
+            float(row.yes_weight if weighted else row.yes_n),
+            float(row.weight_sum if weighted else row.n),
+            float(row.weight_square_sum if weighted else row.n),
+            weighted=weighted,
+            min_n=settings.min_n,
+        )
+        rows.append(
+            {
+                "area_code": row.area_code,
+                "area_name": row.area_name,
+                "wave_year": int(row.wave_year),
+                "measure": measure,
+                "n": est.n,
+                "share": est.share,
+                "ci_low": est.ci_low,
+                "ci_high": est.ci_high,
+                "suppressed": est.suppressed,
+            }
+        )
+    table = pd.DataFrame(rows, columns=list(KPI_COLUMNS))
+    return table.sort_values(["area_code", "wave_year"], ignore_index=True)
+
+
+def progress_table(
+    query: QueryFn,
+    level: str,
+    measure: str,
+    settings: Settings,
+    *,
+    until_wave: int | None = None,
+    sectors: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per area: baseline, latest, pace, required pace, status and projected year.
+
+    ``until_wave`` evaluates progress as it stood at that wave (later waves are ignored).
+    Extra columns beyond the CLI contract: target_share, needed_pp_per_year.
+    """
+    _check_choice("target mode", settings.target_mode, TARGET_MODES)
+    kpis = kpi_table(query, level, measure, settings, sectors=sectors)
+    if until_wave is not None:
+        kpis = kpis[kpis["wave_year"] <= until_wave]
+    rows = []
+    for (code, name), group in kpis.groupby(["area_code", "area_name"], sort=True):
+        points = list(zip(group["wave_year"], group["share"], strict=True))
+        result = stats.progress(
+            [(int(y), None if pd.isna(s) else float(s)) for y, s in points],
+            baseline_year=settings.baseline_year,
+            target_year=settings.target_year,
+            target_share=settings.target_share,
+            mode=settings.target_mode,
+        )
+        rows.append(
+            {
+                "area_code": code,
+                "area_name": name,
+                "baseline_year": result.baseline_year,
+                "baseline_share": result.baseline_share,
+                "latest_year": result.latest_year,
+                "latest_share": result.latest_share,
+                "pace_pp_per_year": result.pace_pp_per_year,
+                "required_pp_per_year": result.required_pp_per_year,
+                "pace_ratio": result.pace_ratio,
+                "status": result.status,
+                "projected_year": result.projected_year,
+                "target_share": result.target_share,
+                "needed_pp_per_year": result.needed_from_now_pp_per_year,
+            }
+        )
+    return pd.DataFrame(rows, columns=[*PROGRESS_COLUMNS, "target_share", "needed_pp_per_year"])

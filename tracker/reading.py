@@ -1,0 +1,119 @@
+"""Read a survey file (CSV or XLSX) into a table of strings, detecting encoding and separator.
+
+Everything is read as text so that validation, not the parser, decides what a value means and can
+say exactly which row and column are wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+SEPARATORS = (",", ";", "\t")
+_SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+class UnreadableFileError(ValueError):
+    """The file cannot be read as a table at all."""
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError as exc:
+        raise UnreadableFileError(
+            f"the text is neither UTF-8 nor Windows-1252 (byte {exc.start}); "
+            "save it as CSV UTF-8 from your spreadsheet program"
+        ) from None
+
+
+def detect_separator(text: str) -> str:
+    """The separator of the header line: whichever of , ; tab splits it into most columns."""
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
+    best = max(SEPARATORS, key=lambda sep: counts[sep])
+    if counts[best] == 0:
+        raise UnreadableFileError(
+            "the first line has no comma, semicolon or tab, so this is not a table with columns; "
+            "the first line must name the columns, e.g. wave_year;respondent_id;municipality_code"
+        )
+    return best
+
+
+def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
+    """The file's rows as strings with lower-cased, trimmed column names."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(f"cannot read the file: {exc.strerror}") from None
+    if not raw.strip():
+        raise UnreadableFileError(
+            "the file is empty; it needs a header line and one row per answer"
+        )
+    if zipfile.is_zipfile(io.BytesIO(raw)):
+        frame = _read_xlsx(raw, sheet)
+    else:
+        if sheet is not None:
+            raise UnreadableFileError("--sheet only applies to XLSX files, and this is a text file")
+        frame = _read_csv(raw)
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    if frame.empty:
+        raise UnreadableFileError("the file has a header line but no rows of answers")
+    return frame
+
+
+def _read_csv(raw: bytes) -> pd.DataFrame:
+    if b"\x00" in raw[:4096]:
+        raise UnreadableFileError(
+            "this is a binary file, not CSV or XLSX; export the survey as CSV (UTF-8) or XLSX"
+        )
+    text, _encoding = decode(raw)
+    sep = detect_separator(text)
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+            quoting=csv.QUOTE_MINIMAL,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise UnreadableFileError(
+            f"the rows do not line up with the header ({_SEPARATOR_NAMES[sep]}-separated): "
+            f"{str(exc).strip()}"
+        ) from None
+
+
+def _read_xlsx(raw: bytes, sheet: str | None) -> pd.DataFrame:
+    try:
+        book = pd.ExcelFile(io.BytesIO(raw), engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for broken or foreign zip files
+        raise UnreadableFileError(
+            f"this is a zip file but not a readable XLSX workbook ({type(exc).__name__})"
+        ) from None
+    if sheet is not None and sheet not in book.sheet_names:
+        raise UnreadableFileError(
+            f"no sheet named {sheet!r}; the workbook has: {', '.join(book.sheet_names)}"
+        )
+    frame = book.parse(sheet if sheet is not None else 0, dtype=str, keep_default_na=False)
+    # Excel stores numbers such as 2024 or 301 as floats; "2024.0" must read as "2024".
+    return frame.map(_excel_text)
+
+
+def _excel_text(value: object) -> str:
+    text = "" if value is None else str(value).strip()
+    if text.endswith(".0") and text[:-2].lstrip("-").isdigit():
+        return text[:-2]
+    return text

@@ -1,0 +1,138 @@
+"""One settings object: typed defaults with help text, overridable by environment variables.
+
+Every setting can be set as ``TRACKER_<NAME>`` (for example ``TRACKER_DB`` or
+``TRACKER_TARGET_YEAR``). A bad value raises :class:`SettingsError` with a message that says
+what was wrong and what would be valid; nothing silently falls back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+QUERIES_DIR = PROJECT_ROOT / "queries"
+REFERENCE_DIR = DATA_DIR / "reference"
+DEMO_DIR = DATA_DIR / "demo"
+
+TARGET_MODES = ("absolute", "relative")
+MEASURES = ("municipalities", "units")
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+def _positive_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a whole number (e.g. 5)") from None
+    if value < 1:
+        raise SettingsError(f"{name}={raw!r} must be 1 or more")
+    return value
+
+
+def _year(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a year (e.g. 2030)") from None
+    if not 2000 <= value <= 2100:
+        raise SettingsError(f"{name}={raw!r} must be a year between 2000 and 2100")
+    return value
+
+
+def _share(name: str, raw: str) -> float:
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number (e.g. 0.30 for 30 %)") from None
+    if not 0 < value < 1:
+        raise SettingsError(f"{name}={raw!r} must be a share between 0 and 1 (0.30 means 30 %)")
+    return value
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[str, str], str]:
+    def parse(name: str, raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in options:
+            raise SettingsError(f"{name}={raw!r} is not valid; use one of: {', '.join(options)}")
+        return value
+
+    return parse
+
+
+def _path(name: str, raw: str) -> Path:
+    if not raw.strip():
+        raise SettingsError(f"{name} is empty; give a file path")
+    return Path(raw).expanduser()
+
+
+def _optional_path(name: str, raw: str) -> Path | None:
+    return Path(raw).expanduser() if raw.strip() else None
+
+
+def _setting(default: Any, parse: Callable[[str, str], Any], help_text: str) -> Any:
+    return field(default=default, metadata={"parse": parse, "help": help_text})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All tunable values of the tracker. Use :func:`load_settings` to read the environment."""
+
+    db: Path = _setting(
+        DATA_DIR / "collaboration.duckdb", _path, "Path of the DuckDB database file."
+    )
+    target_share: float = _setting(
+        0.30, _share, "Target share in absolute mode (0.30 = 30 %, the doubling of 15 %)."
+    )
+    target_year: int = _setting(
+        2030, _year, "Year by which the target is assumed to be reached (no year was agreed)."
+    )
+    baseline_year: int = _setting(2018, _year, "Baseline survey wave.")
+    target_mode: str = _setting(
+        "absolute",
+        _choice(TARGET_MODES),
+        "absolute: every area aims at the target share; relative: double its own baseline.",
+    )
+    min_n: int = _setting(
+        5, _positive_int, "Shares based on fewer responses than this are suppressed."
+    )
+    geojson: Path | None = _setting(
+        None, _optional_path, "Optional county boundary GeoJSON (not bundled; see README)."
+    )
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with some values replaced (None values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def validate(self) -> Settings:
+        if self.target_year <= self.baseline_year:
+            raise SettingsError(
+                f"TRACKER_TARGET_YEAR ({self.target_year}) must be after "
+                f"TRACKER_BASELINE_YEAR ({self.baseline_year})"
+            )
+        return self
+
+
+def setting_help() -> list[tuple[str, str, str]]:
+    """(environment variable, default, help) for every setting, for the README and --help."""
+    return [
+        (f"TRACKER_{f.name.upper()}", str(f.default), f.metadata["help"]) for f in fields(Settings)
+    ]
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from defaults overridden by ``TRACKER_*`` environment variables."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        name = f"TRACKER_{f.name.upper()}"
+        if name in env:
+            values[f.name] = f.metadata["parse"](name, env[name])
+    return Settings(**values).validate()
