@@ -83,7 +83,8 @@ def slope_pp_per_year(years: Sequence[float], shares: Sequence[float]) -> float:
     if sxx == 0:
         raise ValueError("years must differ")
     sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(years, shares, strict=True))
-    return 100 * sxy / sxx
+    # Rounding turns float noise such as 4e-29 for equal shares into a flat 0 (no projection).
+    return round(100 * sxy / sxx, 9)
 
 
 def target_for(baseline_share: float | None, mode: str, target_share: float) -> float | None:
@@ -137,7 +138,9 @@ def progress(
     if latest is not None and target is not None and latest_year is not None:
         years_left = target_year - latest_year
         needed = 100 * (target - latest) / years_left if years_left > 0 else None
-    ratio = pace / required if pace is not None and required not in (None, 0) else None
+    # R is only meaningful when the target lies above the baseline (required > 0): with a baseline
+    # already at or above target, a falling pace over a negative required pace would give R > 0.
+    ratio = pace / required if pace is not None and required is not None and required > 0 else None
 
     if baseline is None or latest is None or pace is None or len(known) < 2 or target is None:
         status = "insufficient_data"
@@ -169,6 +172,8 @@ def progress(
 
 def classify_ratio(ratio: float) -> str:
     """Status from R = actual pace / required pace (Eurostat-style thresholds)."""
+    # Rounding guards against 0.9499999999999996 from float noise when R is 0.95 exactly.
+    ratio = round(ratio, 9)
     if ratio >= ON_TRACK_RATIO:
         return "on_track"
     if ratio >= ACCELERATION_RATIO:

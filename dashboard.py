@@ -1,0 +1,72 @@
+"""Oversikt (home): the national share against the 30 % target, its trend and the counties."""
+
+import pandas as pd
+import streamlit as st
+
+from tracker import charts, kpi, ui, views
+
+page = ui.page_setup("overview_heading")
+st.caption(page.t("app_tagline"))
+wave = page.choose_wave(st.sidebar)
+page.show_notices()
+settings = page.settings
+
+national = kpi.kpi_table(page.query, "national", page.measure, settings)
+national_progress = kpi.progress_table(
+    page.query, "national", page.measure, settings, until_wave=wave
+)
+row = national[national["wave_year"] == wave].iloc[0]
+figures = views.headline(row, national_progress.iloc[0], page.lang, settings.min_n)
+
+share_col, change_col, gap_col, status_col, year_col = st.columns([1, 1, 1.2, 1.7, 1.1])
+share_col.metric(page.t("kpi_share", wave=wave), figures.share, help=figures.share_help)
+change_col.metric(page.t("kpi_change", year=settings.baseline_year), figures.change)
+gap_col.metric(page.t("kpi_gap"), figures.gap)
+status_col.metric(page.t("kpi_status"), figures.status, help=figures.pace_help)
+year_col.metric(page.t("kpi_projection"), figures.projection, help=figures.pace_help)
+st.caption(f"{figures.share_help} {figures.pace_help}")
+
+definition = page.t(f"definition_{page.measure}")
+shown_waves = [w for w in page.waves if w <= wave]
+ctx = page.chart_context(definition, shown_waves)
+
+st.subheader(page.t("trend_heading"))
+# In relative mode the national target is double the national baseline (when there is one).
+trend_target = national_progress.iloc[0]["target_share"]
+trend = charts.national_trend(
+    national[national["wave_year"] <= wave],
+    target_share=settings.target_share if pd.isna(trend_target) else trend_target,
+    baseline_year=settings.baseline_year,
+    target_year=settings.target_year,
+    ctx=ctx,
+)
+st.plotly_chart(trend, width="stretch", key="trend")
+st.caption(figures.summary)
+with st.expander(page.t("show_table")):
+    st.dataframe(views.kpi_display_table(national, page.lang), hide_index=True)
+
+st.subheader(page.t("counties_heading"))
+county_kpis = kpi.kpi_table(page.query, "county", page.measure, settings, wave=wave)
+county_progress = kpi.progress_table(page.query, "county", page.measure, settings, until_wave=wave)
+tiles_col, dots_col = st.columns([5, 6])
+tiles_col.plotly_chart(
+    charts.county_tiles(county_progress, county_kpis, ctx=ctx), width="stretch", key="tiles"
+)
+dots_col.plotly_chart(
+    charts.county_dots(
+        county_kpis,
+        county_progress,
+        target_share=settings.target_share,
+        relative=page.target_mode == "relative",
+        min_n=settings.min_n,
+        ctx=ctx,
+    ),
+    width="stretch",
+    key="dots",
+)
+with st.expander(page.t("show_table")):
+    st.dataframe(
+        views.progress_display_table(county_progress, county_kpis, page.lang), hide_index=True
+    )
+if (ui.APP_DIR / "pages" / "fylker.py").exists():
+    st.page_link("pages/fylker.py", label=page.t("to_counties"), query_params=page.url_state())

@@ -1,0 +1,104 @@
+"""AppTest of the overview page: both languages and measures, widgets, hostile parameters."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tracker import format as fmt
+from tracker.i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD = str(ROOT / "dashboard.py")
+
+
+def run_overview(**params: str) -> AppTest:
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r}; have {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def cli_kpi(db: Path, measure: str) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    out = subprocess.run(
+        [sys.executable, "-m", "tracker", "kpi", "--by", "national", "--measure", measure,
+         "--format", "csv", "--db", str(db)],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("measure", ["municipalities", "units"])
+def test_overview_matches_cli(use_demo_db: Path, lang: str, measure: str) -> None:
+    at = run_overview(lang=lang, measure=measure)
+    latest = cli_kpi(use_demo_db, measure)[-1]
+    wave = latest["wave_year"]
+    shown = metric(at, t("kpi_share", lang, wave=wave))
+    assert shown == fmt.share(float(latest["share"]), lang)
+    assert len(at.get("plotly_chart")) == 3
+    # The demo banner is on every page run with demo data.
+    assert any(w.body == t("demo_banner", lang) for w in at.warning)
+
+
+def test_overview_earlier_wave_matches_cli(use_demo_db: Path) -> None:
+    at = run_overview(wave="2020")
+    row = next(r for r in cli_kpi(use_demo_db, "municipalities") if r["wave_year"] == "2020")
+    assert metric(at, t("kpi_share", "nb", wave=2020)) == fmt.share(float(row["share"]), "nb")
+
+
+def test_language_switch_changes_text_and_url(use_demo_db: Path) -> None:
+    at = run_overview()
+    assert at.title[0].value == t("overview_heading", "nb")
+    at.sidebar.radio(key="choice_lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == t("overview_heading", "en")
+    assert at.query_params["lang"] == "en"
+
+
+def test_measure_switch_changes_numbers(use_demo_db: Path) -> None:
+    at = run_overview()
+    before = metric(at, t("kpi_share", "nb", wave=2024))
+    at.sidebar.radio(key="choice_measure").set_value("units").run()
+    assert not at.exception
+    assert metric(at, t("kpi_share", "nb", wave=2024)) != before
+
+
+def test_relative_target_mode_runs(use_demo_db: Path) -> None:
+    at = run_overview(target="relative")
+    assert at.sidebar.radio(key="choice_target").value == "relative"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"lang": "xx"},
+        {"measure": "'; DROP TABLE response; --"},
+        {"wave": "1999"},
+        {"wave": "<script>alert(1)</script>"},
+        {"target": "x" * 5000},
+        {"lang": "nb\x00\x1b[31m"},
+    ],
+)
+def test_hostile_parameters_are_ignored_with_notice(use_demo_db: Path, params: dict) -> None:
+    at = run_overview(**params)
+    assert at.info, "an ignored parameter must be explained"
+    notice = " ".join(i.body for i in at.info)
+    assert "<script>" not in notice
+    key = next(iter(params))
+    assert at.query_params.get(key) != params[key]

@@ -1,0 +1,379 @@
+"""Every queries/*.sql file against the hand-made fixture database, with expected rows by hand.
+
+The rows of the fixture are in tests/fixtures.py; the comments here say which rows count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fixtures import SURVEYS, build_fixture_db, file_name
+
+from tracker.db import open_snapshot, query_names
+from tracker.settings import PROJECT_ROOT, QUERIES_DIR
+
+COUNTIES = [
+    ("03", "Oslo"),
+    ("11", "Rogaland"),
+    ("15", "Møre og Romsdal"),
+    ("18", "Nordland"),
+    ("31", "Østfold"),
+    ("32", "Akershus"),
+    ("33", "Buskerud"),
+    ("34", "Innlandet"),
+    ("39", "Vestfold"),
+    ("40", "Telemark"),
+    ("42", "Agder"),
+    ("46", "Vestland"),
+    ("50", "Trøndelag"),
+    ("55", "Troms"),
+    ("56", "Finnmark"),
+]
+WAVES = (2018, 2020, 2024)
+COUNT_COLUMNS = ["n", "yes_n", "weight_sum", "yes_weight", "weight_square_sum"]
+ZERO = (0, 0, 0.0, 0.0, 0.0)
+ONE_YES = (1, 1, 1.0, 1.0, 1.0)
+ONE_NO = (1, 0, 1.0, 0.0, 1.0)
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory):
+    db, _ = build_fixture_db(tmp_path_factory.mktemp("queries"))
+    snap = open_snapshot(db)
+    yield snap
+    snap.close()
+
+
+def records(frame):
+    return frame.to_dict("records")
+
+
+def counts_by_area(frame, key=("area_code", "wave_year")):
+    return {tuple(r[k] for k in key): tuple(r[c] for c in COUNT_COLUMNS) for r in records(frame)}
+
+
+# --- waves_by_year ----------------------------------------------------------------------------
+
+
+def test_waves_by_year(snapshot):
+    # One row per wave imported; fieldwork/source/note come from data/reference/waves.csv.
+    rows = records(snapshot.query("waves_by_year"))
+    assert [r["wave_year"] for r in rows] == [2018, 2020, 2024]
+    assert [(r["fieldwork"], r["source"]) for r in rows] == [
+        ("Sep–Oct 2017", "KS Innovasjonsbarometer 2018"),
+        ("Oct–Dec 2019", "KS Innovasjonsbarometer 2020"),
+        ("2024", "KS Innovasjonsbarometer 2024"),
+    ]
+    assert rows[0]["note"].startswith("Health/care and education services only")
+    assert rows[1]["note"].startswith("Added social, culture and technical services")
+    assert pd.isna(rows[2]["note"])  # blank in waves.csv is stored as NULL, not ""
+
+
+# --- dataset_info_by_key ---------------------------------------------------------------------------
+
+
+def test_dataset_info_by_key(snapshot):
+    rows = records(snapshot.query("dataset_info_by_key"))
+    info = {r["key"]: r["value"] for r in rows}
+    hashes = {
+        f"source_sha256:{file_name(w)}": hashlib.sha256(text.encode("utf-8")).hexdigest()
+        for w, text in SURVEYS.items()
+    }
+    assert [r["key"] for r in rows] == sorted(["built_at", "kind", "schema_version", *hashes])
+    assert info["kind"] == "survey"
+    assert info["schema_version"] == "1"
+    for key, digest in hashes.items():
+        assert info[key] == digest
+    built = dt.datetime.strptime(info["built_at"], "%Y-%m-%dT%H:%M:%SZ")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    assert abs((now - built).total_seconds()) < 600
+
+
+# --- measure_counts_by_nation_and_wave ----------------------------------------------------------
+
+
+def test_nation_chief_executives(snapshot):
+    frame = snapshot.query(
+        "measure_counts_by_nation_and_wave", role="chief_executive", sectors=None
+    )
+    assert list(frame.columns) == ["area_code", "area_name", "wave_year", *COUNT_COLUMNS]
+    assert [(r["area_code"], r["area_name"]) for r in records(frame)] == [("NO", "Norge")] * 3
+    assert counts_by_area(frame) == {
+        # 2018: 46 (5, 1 yes, C18-02 weight 2 → Σw 6, Σw² 8) + 31 (5, 1 yes) + Oslo (1 yes)
+        ("NO", 2018): (11, 3, 12.0, 3.0, 14.0),
+        # 2020: 46 (5, 1 yes) + 31 (5, 1 yes, old codes); Oslo said "don't know"
+        ("NO", 2020): (10, 2, 10.0, 2.0, 10.0),
+        # 2024: 46 (8, 2 yes) + 31 (5, 1 yes) + Oslo "301" (1 yes)
+        ("NO", 2024): (14, 4, 14.0, 4.0, 14.0),
+    }
+
+
+def test_nation_unit_leaders(snapshot):
+    frame = snapshot.query("measure_counts_by_nation_and_wave", role="unit_leader", sectors=None)
+    assert counts_by_area(frame) == {
+        # U18-01..05: w 2(y) 1 1 0.5(y) 0.5 → Σw 5, yes 2.5, Σw² 4+1+1+0.25+0.25 = 6.5
+        ("NO", 2018): (5, 2, 5.0, 2.5, 6.5),
+        # U20-01..04: 1.5(y) 1 2(y) 1 → Σw 5.5, yes 3.5, Σw² 2.25+1+4+1 = 8.25; U20-05 not innovated
+        ("NO", 2020): (4, 2, 5.5, 3.5, 8.25),
+        # no unit leaders in 2024: the wave is still listed, with zeros (not NULL)
+        ("NO", 2024): ZERO,
+    }
+
+
+def test_nation_unit_leaders_in_chosen_sectors(snapshot):
+    both = snapshot.query(
+        "measure_counts_by_nation_and_wave",
+        role="unit_leader",
+        sectors=["helse_omsorg", "oppvekst_utdanning"],
+    )
+    assert counts_by_area(both) == {
+        ("NO", 2018): (5, 2, 5.0, 2.5, 6.5),  # all 2018 answers are in these two sectors
+        ("NO", 2020): (2, 1, 3.0, 2.0, 5.0),  # U20-03 (2, yes) and U20-04 (1, no)
+        ("NO", 2024): ZERO,
+    }
+    health = snapshot.query(
+        "measure_counts_by_nation_and_wave", role="unit_leader", sectors=["helse_omsorg"]
+    )
+    assert counts_by_area(health) == {
+        ("NO", 2018): (3, 1, 3.5, 2.0, 5.25),  # U18-01 (2, yes), U18-03 (1), U18-05 (0.5)
+        ("NO", 2020): (1, 1, 2.0, 2.0, 4.0),  # U20-03
+        ("NO", 2024): ZERO,
+    }
+
+
+# --- measure_counts_by_county_and_wave ----------------------------------------------------------
+
+
+def expected_by_county(nonzero):
+    return {(code, wave): nonzero.get((code, wave), ZERO) for code, _ in COUNTIES for wave in WAVES}
+
+
+def test_county_chief_executives(snapshot):
+    frame = snapshot.query(
+        "measure_counts_by_county_and_wave", role="chief_executive", sectors=None
+    )
+    assert list(frame.columns) == ["area_code", "area_name", "wave_year", *COUNT_COLUMNS]
+    # all 15 counties × 3 waves, ordered by county code then wave
+    assert [(r["area_code"], r["area_name"], r["wave_year"]) for r in records(frame)] == [
+        (code, name, wave) for code, name in COUNTIES for wave in WAVES
+    ]
+    assert counts_by_area(frame) == expected_by_county(
+        {
+            ("03", 2018): ONE_YES,  # C18-21
+            ("03", 2024): ONE_YES,  # C24-21 written "301"
+            ("31", 2018): (5, 1, 5.0, 1.0, 5.0),  # C18-11..15
+            ("31", 2020): (5, 1, 5.0, 1.0, 5.0),  # C20-11..15 under 2020 codes 30xx
+            ("31", 2024): (5, 1, 5.0, 1.0, 5.0),  # C24-11..15
+            ("46", 2018): (5, 1, 6.0, 1.0, 8.0),  # C18-01..05 (C18-02 weight 2); 06..08 out
+            ("46", 2020): (5, 1, 5.0, 1.0, 5.0),  # C20-01..05; C20-06 not innovated
+            ("46", 2024): (8, 2, 8.0, 2.0, 8.0),  # C24-01..08
+        }
+    )
+
+
+def test_county_unit_leaders(snapshot):
+    frame = snapshot.query("measure_counts_by_county_and_wave", role="unit_leader", sectors=None)
+    assert counts_by_area(frame) == expected_by_county(
+        {
+            ("46", 2018): (5, 2, 5.0, 2.5, 6.5),
+            # U20-01 1.5(y), U20-02 1, U20-03 2(y): Σw 4.5, yes 3.5, Σw² 2.25+1+4 = 7.25
+            ("46", 2020): (3, 2, 4.5, 3.5, 7.25),
+            ("31", 2020): ONE_NO,  # U20-04 under old code 3001 → Halden 3101 (Østfold)
+        }
+    )
+
+
+def test_county_unit_leaders_in_chosen_sectors(snapshot):
+    frame = snapshot.query(
+        "measure_counts_by_county_and_wave",
+        role="unit_leader",
+        sectors=["helse_omsorg", "oppvekst_utdanning"],
+    )
+    assert counts_by_area(frame) == expected_by_county(
+        {
+            ("46", 2018): (5, 2, 5.0, 2.5, 6.5),
+            ("46", 2020): (1, 1, 2.0, 2.0, 4.0),  # only U20-03 (sosial and kultur left out)
+            ("31", 2020): ONE_NO,
+        }
+    )
+
+
+# --- measure_counts_by_municipality_and_wave ------------------------------------------------------
+
+
+MUNICIPALITY_CHIEFS = {
+    ("0301", 2018): ONE_YES,
+    ("0301", 2024): ONE_YES,
+    ("3101", 2018): ONE_YES,
+    ("3101", 2020): ONE_YES,  # C20-11 answered as 3001
+    ("3101", 2024): ONE_NO,
+    ("3103", 2018): ONE_NO,
+    ("3103", 2020): ONE_NO,
+    ("3103", 2024): ONE_NO,
+    ("3105", 2018): ONE_NO,
+    ("3105", 2020): ONE_NO,
+    ("3105", 2024): ONE_YES,
+    ("3107", 2018): ONE_NO,
+    ("3107", 2020): ONE_NO,
+    ("3107", 2024): ONE_NO,
+    ("3110", 2018): ONE_NO,
+    ("3110", 2020): ONE_NO,  # answered as 3011
+    ("3110", 2024): ONE_NO,
+    ("4601", 2018): ONE_YES,
+    ("4601", 2020): ONE_NO,
+    ("4601", 2024): ONE_YES,
+    ("4602", 2018): (1, 0, 2.0, 0.0, 4.0),  # weight 2
+    ("4602", 2020): ONE_YES,
+    ("4602", 2024): ONE_NO,
+    ("4611", 2018): ONE_NO,
+    ("4611", 2020): ONE_NO,
+    ("4611", 2024): ONE_YES,
+    ("4612", 2018): ONE_NO,
+    ("4612", 2020): ONE_NO,
+    ("4612", 2024): ONE_NO,
+    ("4613", 2018): ONE_NO,
+    ("4613", 2020): ONE_NO,
+    ("4613", 2024): ONE_NO,
+    # 4614 said "don't know" in 2018, 4615/4616 had not innovated in 2018: counted only in 2024
+    ("4614", 2024): ONE_NO,
+    ("4615", 2024): ONE_NO,
+    ("4616", 2024): ONE_NO,
+}
+
+MUNICIPALITY_UNITS = {
+    ("4601", 2018): (2, 1, 3.0, 2.0, 5.0),  # U18-01 2(y), U18-02 1
+    ("4602", 2018): (2, 1, 1.5, 0.5, 1.25),  # U18-03 1, U18-04 0.5(y)
+    ("4611", 2018): (1, 0, 0.5, 0.0, 0.25),  # U18-05 0.5 (U18-06 not innovated)
+    ("4601", 2020): (2, 1, 2.5, 1.5, 3.25),  # U20-01 1.5(y), U20-02 1
+    ("4602", 2020): (1, 1, 2.0, 2.0, 4.0),  # U20-03
+    ("3101", 2020): ONE_NO,  # U20-04 as 3001
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "nonzero"),
+    [("chief_executive", MUNICIPALITY_CHIEFS), ("unit_leader", MUNICIPALITY_UNITS)],
+)
+def test_municipality_counts(snapshot, role, nonzero):
+    frame = snapshot.query("measure_counts_by_municipality_and_wave", role=role, sectors=None)
+    assert list(frame.columns) == [
+        "area_code",
+        "area_name",
+        "county_code",
+        "wave_year",
+        *COUNT_COLUMNS,
+    ]
+    assert len(frame) == 357 * 3  # every 2024 municipality in every wave
+    found = counts_by_area(frame)
+    assert {key: value for key, value in found.items() if value != ZERO} == nonzero
+    keys = list(found)
+    assert keys == sorted(keys)  # ordered by municipality code, then wave
+    assert not frame["area_code"].str.startswith("30").any()  # old Viken codes never appear
+
+
+def test_municipality_names_and_counties(snapshot):
+    frame = snapshot.query(
+        "measure_counts_by_municipality_and_wave", role="chief_executive", sectors=None
+    )
+    named = {r["area_code"]: (r["area_name"], r["county_code"]) for r in records(frame)}
+    assert named["0301"] == ("Oslo", "03")
+    assert named["3101"] == ("Halden", "31")
+    assert named["3110"] == ("Hvaler", "31")
+    assert named["4601"] == ("Bergen", "46")
+    assert named["4602"] == ("Kinn", "46")
+    assert named["1508"] == ("Ålesund", "15")
+    assert named["1580"] == ("Haram", "15")
+
+
+def test_municipality_counts_add_up_to_county_counts(snapshot):
+    by_municipality = snapshot.query(
+        "measure_counts_by_municipality_and_wave", role="unit_leader", sectors=None
+    )
+    by_county = snapshot.query(
+        "measure_counts_by_county_and_wave", role="unit_leader", sectors=None
+    )
+    summed = by_municipality.groupby(["county_code", "wave_year"])[COUNT_COLUMNS].sum()
+    for row in records(by_county):
+        assert tuple(summed.loc[(row["area_code"], row["wave_year"])]) == pytest.approx(
+            tuple(row[c] for c in COUNT_COLUMNS)
+        )
+
+
+@pytest.mark.parametrize("name", ["../tracker/schema", "no_such_query", "Waves_By_Year"])
+def test_unknown_query_name_is_refused(snapshot, name):
+    with pytest.raises(KeyError):
+        snapshot.query(name)
+
+
+# --- meta: every query file is tested, used and documented --------------------------------------
+
+TESTED = {
+    "dataset_info_by_key",
+    "measure_counts_by_county_and_wave",
+    "measure_counts_by_municipality_and_wave",
+    "measure_counts_by_nation_and_wave",
+    "waves_by_year",
+}
+
+
+def _source_mentions(name):
+    sources = [*sorted((PROJECT_ROOT / "tracker").glob("*.py")), PROJECT_ROOT / "dashboard.py"]
+    sources += sorted((PROJECT_ROOT / "pages").glob("*.py"))
+    return [p for p in sources if p.exists() and name in p.read_text(encoding="utf-8")]
+
+
+def test_every_query_file_is_tested_here():
+    this_file = Path(__file__).read_text(encoding="utf-8")
+    # A name counts as tested when a test above calls snapshot.query("<name>" ...).
+    called = set(re.findall(r'snapshot\.query\(\s*"([a-z0-9_]+)"', this_file))
+    assert set(query_names()) == called, "every queries/*.sql needs a test in test_queries.py"
+    assert called == TESTED
+
+
+def test_every_query_file_is_used_by_the_app():
+    unused = [name for name in query_names() if not _source_mentions(name)]
+    assert not unused, f"query files not used by tracker/, dashboard.py or pages/: {unused}"
+
+
+def _header(sql):
+    lines = []
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return lines
+
+
+@pytest.mark.parametrize("path", sorted(QUERIES_DIR.glob("*.sql")), ids=lambda p: p.stem)
+def test_query_file_header(path):
+    sql = path.read_text(encoding="utf-8")
+    assert sql.startswith("-- Purpose: ")
+    header = _header(sql)
+    text = "\n".join(header)
+    for label in ("Purpose:", "Grain:", "Parameters:", "Output:"):
+        assert sum(line.startswith(label) for line in header) == 1, f"{path.name}: {label}"
+    grain = next(line for line in header if line.startswith("Grain:"))
+    assert grain.removeprefix("Grain:").strip().startswith("one row per")
+    # Every $parameter in the SQL body is named under Parameters (and none are invented there).
+    body = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
+    used = set(re.findall(r"\$([a-z_]+)", body))
+    params = text.split("Parameters:", 1)[1].split("Output:", 1)[0]
+    documented = set(re.findall(r"\$([a-z_]+)", params))
+    assert used == documented, path.name
+    if not used:
+        assert params.strip().lower() == "none"
+
+
+@pytest.mark.parametrize("name", sorted(TESTED))
+def test_query_output_columns_match_header(snapshot, name):
+    sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    output = "\n".join(_header(sql)).split("Output:", 1)[1]
+    output = re.sub(r"\([^)]*\)", "", output)
+    columns = [c.strip() for c in output.replace("\n", " ").split(",")]
+    params = {"role": "unit_leader", "sectors": None} if name.startswith("measure") else {}
+    assert list(snapshot.query(name, **params).columns) == columns

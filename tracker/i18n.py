@@ -1,0 +1,169 @@
+"""The translation table: every string shown to users, in bokmål (default) and English.
+
+Look strings up with :func:`t`; a missing key raises at once (tests check both languages are
+complete), so no untranslated text reaches a page.
+"""
+
+from __future__ import annotations
+
+from tracker.format import LANGUAGES
+
+DEFAULT_LANGUAGE = "nb"
+
+TEXT: dict[str, dict[str, str]] = {
+    # --- app and navigation -------------------------------------------------------------------
+    "app_title": {
+        "nb": "30 %-målet: FoU-samarbeid i kommunene",
+        "en": "The 30% goal: research collaboration in municipalities",
+    },
+    "app_tagline": {
+        "nb": "Andelen kommuner som samarbeider med forskere om sin nyeste innovasjon skal minst dobles, fra 15 % til 30 % (Forskningsrådet og KS, 2019).",
+        "en": "The share of municipalities that collaborate with researchers on their newest innovation should at least double, from 15% to 30% (Research Council of Norway and KS, 2019).",
+    },
+    "nav_overview": {"nb": "Oversikt", "en": "Overview"},
+    "nav_counties": {"nb": "Fylker", "en": "Counties"},
+    "nav_municipalities": {"nb": "Kommuner", "en": "Municipalities"},
+    "nav_sectors": {"nb": "Sektorer", "en": "Sectors"},
+    "nav_method": {"nb": "Metode og data", "en": "Method and data"},
+    "nav_heading": {"nb": "Sider", "en": "Pages"},
+    "settings_heading": {"nb": "Visning", "en": "View"},
+    "language_label": {"nb": "Språk", "en": "Language"},
+    "language_nb": {"nb": "Norsk bokmål", "en": "Norwegian bokmål"},
+    "language_en": {"nb": "English", "en": "English"},
+    "measure_label": {"nb": "Mål", "en": "Measure"},
+    "measure_municipalities": {
+        "nb": "Kommuner (rådmenn)",
+        "en": "Municipalities (chief executives)",
+    },
+    "measure_units": {"nb": "Enheter (enhetsledere)", "en": "Units (unit leaders)"},
+    "measure_municipalities_short": {"nb": "kommuner", "en": "municipalities"},
+    "measure_units_short": {"nb": "enheter", "en": "units"},
+    "target_mode_label": {"nb": "Mål for hvert område", "en": "Target for each area"},
+    "target_mode_absolute": {"nb": "30 % for alle", "en": "30% for all"},
+    "target_mode_relative": {"nb": "Dobling av egen 2018-andel", "en": "Double own 2018 share"},
+    "wave_label": {"nb": "Undersøkelse (bølge)", "en": "Survey wave"},
+    "target_year_note": {
+        "nb": "Målåret {year} er en antagelse: avtalen satte ikke noe årstall.",
+        "en": "The target year {year} is an assumption: the agreement set no year.",
+    },
+    "param_ignored": {
+        "nb": "Lenken hadde en ugyldig verdi for «{name}», som ble ignorert. Gyldige verdier: {valid}.",
+        "en": "The link had an invalid value for “{name}”, which was ignored. Valid values: {valid}.",
+    },
+    # --- data state ---------------------------------------------------------------------------
+    "demo_banner": {
+        "nb": "**Demodata – ikke ekte tall.** Tallene er oppdiktet for å vise hvordan verktøyet virker. Importer ekte undersøkelsesdata for å erstatte dem.",
+        "en": "**Demo data – not real figures.** The numbers are invented to show how the tool works. Import real survey data to replace them.",
+    },
+    "demo_mark": {"nb": "DEMODATA – ikke ekte tall", "en": "DEMO DATA – not real figures"},
+    "building_demo": {"nb": "Bygger demodatabasen …", "en": "Building the demo database …"},
+    "building_demo_done": {"nb": "Demodatabasen er klar.", "en": "The demo database is ready."},
+    "db_error": {
+        "nb": "Databasen kan ikke leses: {error}. Bygg den på nytt med `python -m tracker build`, eller importer undersøkelsesfilene igjen.",
+        "en": "The database cannot be read: {error}. Rebuild it with `python -m tracker build`, or import the survey files again.",
+    },
+    "no_data": {
+        "nb": "Databasen har ingen undersøkelsesbølger ennå. Importer en fil med `python -m tracker import FIL`.",
+        "en": "The database has no survey waves yet. Import a file with `python -m tracker import FILE`.",
+    },
+    # --- overview -----------------------------------------------------------------------------
+    "overview_heading": {"nb": "Status for 30 %-målet", "en": "Progress toward the 30% goal"},
+    "kpi_share": {"nb": "Andel {wave}", "en": "Share {wave}"},
+    "kpi_share_help": {
+        "nb": "95 % konfidensintervall {ci}, n = {n} svar.",
+        "en": "95% confidence interval {ci}, n = {n} responses.",
+    },
+    "kpi_change": {"nb": "Endring siden {year}", "en": "Change since {year}"},
+    "kpi_gap": {"nb": "Avstand til målet", "en": "Gap to the target"},
+    "kpi_gap_value_below": {"nb": "{pp} under", "en": "{pp} below"},
+    "kpi_gap_value_reached": {"nb": "nådd", "en": "reached"},
+    "kpi_status": {"nb": "Status", "en": "Status"},
+    "kpi_projection": {"nb": "Når målet", "en": "Reaches target"},
+    "kpi_pace_help": {
+        "nb": "Takt {pace} per år; nødvendig {required} per år fra {baseline}; fra nå {needed} per år.",
+        "en": "Pace {pace} per year; required {required} per year from {baseline}; from now {needed} per year.",
+    },
+    "projection_never": {"nb": "ikke i dagens takt", "en": "not at the current pace"},
+    "suppressed": {"nb": "skjult (n < {min_n})", "en": "hidden (n < {min_n})"},
+    "suppressed_reason": {
+        "nb": "Andelen vises ikke fordi den bygger på færre enn {min_n} svar (n = {n}).",
+        "en": "The share is not shown because it rests on fewer than {min_n} responses (n = {n}).",
+    },
+    "trend_heading": {"nb": "Utvikling i Norge", "en": "Trend in Norway"},
+    "counties_heading": {"nb": "Fylkene", "en": "The counties"},
+    "show_table": {"nb": "Vis tallene som tabell", "en": "Show the numbers as a table"},
+    "to_counties": {"nb": "Se alle fylker i detalj", "en": "See all counties in detail"},
+    # --- statuses -------------------------------------------------------------------------------
+    "status_achieved": {"nb": "Målet er nådd", "en": "Target achieved"},
+    "status_on_track": {"nb": "I rute", "en": "On track"},
+    "status_acceleration_needed": {"nb": "Må øke farten", "en": "Acceleration needed"},
+    "status_limited_progress": {"nb": "Liten fremgang", "en": "Limited progress"},
+    "status_moving_away": {"nb": "Går feil vei", "en": "Moving away"},
+    "status_insufficient_data": {"nb": "For lite data", "en": "Insufficient data"},
+    # --- charts ---------------------------------------------------------------------------------
+    "chart_source": {
+        "nb": "Kilde: KS Innovasjonsbarometeret, bølge {waves}. Laget {date}.",
+        "en": "Source: KS Innovation Barometer, wave {waves}. Made {date}.",
+    },
+    "definition_municipalities": {
+        "nb": "Andel av rådmennene med en innovasjon som oppgir FoU-samarbeid om den nyeste (uvektet, 95 % KI)",
+        "en": "Share of chief executives with an innovation who report research collaboration on the newest (unweighted, 95% CI)",
+    },
+    "definition_units": {
+        "nb": "Andel av enhetslederne med en innovasjon som oppgir FoU-samarbeid om den nyeste (vektet, 95 % KI)",
+        "en": "Share of unit leaders with an innovation who report research collaboration on the newest (weighted, 95% CI)",
+    },
+    "chart_trend_title": {
+        "nb": "FoU-samarbeid om nyeste innovasjon, Norge",
+        "en": "Research collaboration on the newest innovation, Norway",
+    },
+    "chart_tiles_title": {"nb": "Status per fylke, {wave}", "en": "Status by county, {wave}"},
+    "chart_dots_title": {"nb": "Andel per fylke, {wave}", "en": "Share by county, {wave}"},
+    "legend_share": {"nb": "Andel", "en": "Share"},
+    "legend_interval": {"nb": "95 % konfidensintervall", "en": "95% confidence interval"},
+    "legend_target": {"nb": "Mål {share}", "en": "Target {share}"},
+    "legend_target_path": {"nb": "Nødvendig bane mot {year}", "en": "Required path to {year}"},
+    "legend_own_target": {"nb": "Eget mål (dobling)", "en": "Own target (doubling)"},
+    "axis_share": {"nb": "Andel", "en": "Share"},
+    "axis_year": {"nb": "År", "en": "Year"},
+    "hover_share": {
+        "nb": "{area}: {share} (95 % KI {ci}), n = {n}",
+        "en": "{area}: {share} (95% CI {ci}), n = {n}",
+    },
+    "summary_area": {
+        "nb": "{area}: {share} (95 % KI {ci}), {gap} målet.",
+        "en": "{area}: {share} (95% CI {ci}), {gap} the target.",
+    },
+    "summary_suppressed": {
+        "nb": "{area}: andelen vises ikke (færre enn {min_n} svar).",
+        "en": "{area}: share not shown (fewer than {min_n} responses).",
+    },
+    "gap_below": {"nb": "{pp} under", "en": "{pp} below"},
+    "gap_above": {"nb": "{pp} over", "en": "{pp} above"},
+    # --- table columns --------------------------------------------------------------------------
+    "col_area": {"nb": "Område", "en": "Area"},
+    "col_county": {"nb": "Fylke", "en": "County"},
+    "col_wave": {"nb": "Bølge", "en": "Wave"},
+    "col_n": {"nb": "n (svar)", "en": "n (responses)"},
+    "col_share": {"nb": "Andel", "en": "Share"},
+    "col_ci": {"nb": "95 % KI", "en": "95% CI"},
+    "col_change": {"nb": "Endring (pp)", "en": "Change (pp)"},
+    "col_pace": {"nb": "Takt (pp/år)", "en": "Pace (pp/yr)"},
+    "col_required": {"nb": "Nødvendig (pp/år)", "en": "Required (pp/yr)"},
+    "col_status": {"nb": "Status", "en": "Status"},
+    "col_projected": {"nb": "Når målet", "en": "Reaches target"},
+    "col_target": {"nb": "Mål", "en": "Target"},
+    "area_national": {"nb": "Norge", "en": "Norway"},
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The text for ``key`` in ``lang`` with ``{placeholders}`` filled in."""
+    if lang not in LANGUAGES:
+        lang = DEFAULT_LANGUAGE
+    text = TEXT[key][lang]
+    return text.format(**values) if values else text
+
+
+def status_label(status: str, lang: str) -> str:
+    return t(f"status_{status}", lang)

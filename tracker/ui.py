@@ -1,0 +1,259 @@
+"""Shared Streamlit plumbing: page setup, URL state, navigation, data access and caching.
+
+Every page calls :func:`page_setup` first. It works the same whether the page is the first request
+to a fresh server (a deep link) or reached by navigation, because all state the user chooses lives
+in the URL's query parameters and is re-read on every run.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from tracker import build
+from tracker.charts import ChartContext
+from tracker.db import DatabaseError, Snapshot, file_version, open_snapshot
+from tracker.format import LANGUAGES
+from tracker.i18n import DEFAULT_LANGUAGE, t
+from tracker.settings import MEASURES, TARGET_MODES, Settings, SettingsError, load_settings
+
+#: (script path relative to dashboard.py, translation key of its name), in menu order.
+PAGES: tuple[tuple[str, str], ...] = (
+    ("dashboard.py", "nav_overview"),
+    ("pages/fylker.py", "nav_counties"),
+    ("pages/kommuner.py", "nav_municipalities"),
+    ("pages/sektorer.py", "nav_sectors"),
+    ("pages/metode.py", "nav_method"),
+)
+APP_DIR = Path(__file__).resolve().parent.parent
+_build_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A user choice carried in the URL as ``?key=value``, with its allowed values."""
+
+    key: str
+    options: tuple[str, ...]
+    default: str
+    label_key: str
+    option_key: Callable[[str], str]
+
+
+SHARED_CHOICES = (
+    Choice("lang", LANGUAGES, DEFAULT_LANGUAGE, "language_label", lambda v: f"language_{v}"),
+    Choice("measure", MEASURES, "municipalities", "measure_label", lambda v: f"measure_{v}"),
+    Choice("target", TARGET_MODES, "absolute", "target_mode_label", lambda v: f"target_mode_{v}"),
+)
+
+
+@dataclass
+class Page:
+    """Everything a page needs after setup: choices, settings and a query function."""
+
+    lang: str
+    measure: str
+    target_mode: str
+    settings: Settings
+    snapshot: Snapshot
+    dataset: dict[str, str]
+    waves: list[int]
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def demo(self) -> bool:
+        return self.dataset.get("kind") == "demo"
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run a named query through the shared cache (keyed by the database file's version)."""
+        return _cached_query(
+            str(self.snapshot.path), self.snapshot.version, name, params, self.snapshot
+        )
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def chart_context(self, subtitle: str, waves: Sequence[int]) -> ChartContext:
+        built = self.dataset.get("built_at", "")[:10]
+        source = t("chart_source", self.lang, waves=", ".join(map(str, waves)), date=built)
+        return ChartContext(lang=self.lang, demo=self.demo, subtitle=subtitle, source=source)
+
+    def choose_wave(self, container: Any = None) -> int:
+        """The wave chosen in the URL (``?wave=2024``), defaulting to the latest wave."""
+        options = [str(w) for w in self.waves]
+        chosen = url_choice(
+            "wave",
+            options,
+            options[-1],
+            self.t("wave_label"),
+            str,
+            self.notices,
+            self.lang,
+            container=container,
+            widget="selectbox",
+        )
+        return int(chosen)
+
+    def show_notices(self) -> None:
+        """Show notices about ignored URL values (call after every widget is made)."""
+        for notice in self.notices:
+            st.info(notice, icon=":material/info:")
+        self.notices.clear()
+
+    def url_state(self) -> dict[str, str]:
+        """The shared choices as query parameters, for links to other pages."""
+        return {"lang": self.lang, "measure": self.measure, "target": self.target_mode}
+
+
+def read_param(key: str, valid: Sequence[str], notices: list[str], lang: str) -> str | None:
+    """The URL value of ``key`` if it is one of ``valid``; otherwise None and a notice."""
+    raw = st.query_params.get(key)
+    if raw is None:
+        return None
+    if raw in valid:
+        return raw
+    notices.append(t("param_ignored", lang, name=key[:40], valid=", ".join(valid)))
+    del st.query_params[key]
+    return None
+
+
+def url_choice(
+    key: str,
+    options: Sequence[str],
+    default: str,
+    label: str,
+    format_func: Callable[[str], str],
+    notices: list[str],
+    lang: str,
+    *,
+    container: Any = None,
+    widget: str = "radio",
+) -> str:
+    """A radio or selectbox whose value lives in the URL as ``?key=value``.
+
+    The URL sets the initial value (a deep link or a link from another page); after that the
+    widget's own state wins and is written back to the URL, so a copied link reopens this view.
+    """
+    widget_key = f"choice_{key}"
+    if widget_key not in st.session_state or st.session_state[widget_key] not in options:
+        from_url = read_param(key, options, notices, lang)
+        st.session_state[widget_key] = from_url or default
+    place = container if container is not None else st.sidebar
+    make = place.radio if widget == "radio" else place.selectbox
+    value = make(label, options, format_func=format_func, key=widget_key)
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
+
+
+def _choice_widget(choice: Choice, lang: str, notices: list[str]) -> str:
+    return url_choice(
+        choice.key,
+        choice.options,
+        choice.default,
+        t(choice.label_key, lang),
+        lambda v: t(choice.option_key(v), lang),
+        notices,
+        lang,
+    )
+
+
+def page_setup(title_key: str) -> Page:
+    """Configure the page, render the sidebar, open the data; stop with a message on failure."""
+    st.set_page_config(page_title=t("app_title", DEFAULT_LANGUAGE), page_icon="📈", layout="wide")
+    notices: list[str] = []
+    lang = st.session_state.get("choice_lang") or read_param("lang", LANGUAGES, notices, "nb")
+    lang = lang or DEFAULT_LANGUAGE
+
+    _navigation(lang)
+    st.sidebar.subheader(t("settings_heading", lang))
+    values = {c.key: _choice_widget(c, lang, notices) for c in SHARED_CHOICES}
+    lang = values["lang"]
+
+    try:
+        settings = load_settings().with_overrides(target_mode=values["target"])
+    except SettingsError as exc:
+        st.error(str(exc))
+        st.stop()
+    st.sidebar.caption(t("target_year_note", lang, year=settings.target_year))
+
+    snapshot = _open_database(settings.db, lang)
+    path = snapshot.path
+    info = _cached_query(str(path), snapshot.version, "dataset_info_by_key", {}, snapshot)
+    dataset = dict(zip(info["key"], info["value"], strict=True))
+    waves = [
+        int(w)
+        for w in _cached_query(str(path), snapshot.version, "waves_by_year", {}, snapshot)[
+            "wave_year"
+        ]
+    ]
+    page = Page(
+        lang=lang,
+        measure=values["measure"],
+        target_mode=values["target"],
+        settings=settings,
+        snapshot=snapshot,
+        dataset=dataset,
+        waves=waves,
+        notices=notices,
+    )
+    if page.demo:
+        st.warning(page.t("demo_banner"), icon=":material/science:")
+    st.title(page.t(title_key))
+    if not waves:
+        st.info(page.t("no_data"))
+        st.stop()
+    return page
+
+
+def _navigation(lang: str) -> None:
+    st.sidebar.subheader(t("nav_heading", lang))
+    for script, key in PAGES:
+        if (APP_DIR / script).exists():
+            st.sidebar.page_link(script, label=t(key, lang), query_params=_link_state())
+
+
+def _link_state() -> dict[str, str]:
+    state = {}
+    for choice in SHARED_CHOICES:
+        value = st.session_state.get(f"choice_{choice.key}") or st.query_params.get(choice.key)
+        if value in choice.options:
+            state[choice.key] = value
+    return state
+
+
+def _open_database(path: Path, lang: str) -> Snapshot:
+    if file_version(path) is None:
+        with _build_lock:
+            if file_version(path) is None:
+                with st.status(t("building_demo", lang), expanded=True) as status:
+                    build.build_demo(path, progress=status.write)
+                    status.update(label=t("building_demo_done", lang), state="complete")
+    version = file_version(path)
+    try:
+        return _snapshot(str(path), version)
+    except DatabaseError as exc:
+        st.error(t("db_error", lang, error=str(exc)))
+        st.stop()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _snapshot(path: str, version: tuple[int, int, int] | None) -> Snapshot:
+    # Keyed by the file's version: an import swaps in a new file, so the next run opens it while
+    # sessions mid-run keep the snapshot they started with.
+    return open_snapshot(Path(path))
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _cached_query(
+    path: str, version: tuple[int, int, int], name: str, params: dict[str, Any], _snapshot: Snapshot
+) -> pd.DataFrame:
+    # The snapshot is left out of the cache key (leading underscore); the file version stands
+    # for it, so results of different database versions never mix.
+    return _snapshot.query(name, **params)

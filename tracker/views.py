@@ -1,0 +1,147 @@
+"""Display-ready values and tables for pages: formatted per language, computed outside Streamlit."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tracker import format as fmt
+from tracker.i18n import status_label, t
+from tracker.style import STATUS_STYLE
+
+
+def _value(row: pd.Series, column: str) -> float | None:
+    value = row.get(column)
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return float(value)
+
+
+def area_name(row: pd.Series, lang: str) -> str:
+    """The area's name in the page language (the national row is 'Norge' in the data)."""
+    return t("area_national", lang) if row["area_code"] == "NO" else str(row["area_name"])
+
+
+def status_text(status: str, lang: str) -> str:
+    """Status as icon and words, never colour alone: '▲ I rute'."""
+    return f"{STATUS_STYLE[status]['icon']} {status_label(status, lang)}"
+
+
+def projection_text(projected: float | None, status: str, lang: str) -> str:
+    """The projected year, 'not at the current pace', or '–' when there is too little data."""
+    if projected is not None and not pd.isna(projected):
+        return fmt.year(projected)
+    return "–" if status == "insufficient_data" else t("projection_never", lang)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The overview's key figures for one area and wave, already formatted."""
+
+    share: str
+    share_help: str
+    change: str
+    gap: str
+    status: str
+    projection: str
+    pace_help: str
+    summary: str
+
+
+def headline(kpi_row: pd.Series, progress_row: pd.Series, lang: str, min_n: int) -> Headline:
+    """Key figures from one KPI row (the chosen wave) and the matching progress row."""
+    share = _value(kpi_row, "share")
+    baseline = _value(progress_row, "baseline_share")
+    target = _value(progress_row, "target_share")
+    n = int(kpi_row["n"])
+    if share is None:
+        share_help = t("suppressed_reason", lang, min_n=min_n, n=n)
+    else:
+        ci = fmt.share_range(_value(kpi_row, "ci_low"), _value(kpi_row, "ci_high"), lang, 1)
+        share_help = t("kpi_share_help", lang, ci=ci, n=fmt.count(n, lang))
+    change = None if share is None or baseline is None else 100 * (share - baseline)
+    if share is None or target is None:
+        gap = "–"
+    elif share >= target:
+        gap = t("kpi_gap_value_reached", lang)
+    else:
+        gap = t("kpi_gap_value_below", lang, pp=fmt.pp(100 * (target - share), lang, signed=False))
+    projection = projection_text(
+        _value(progress_row, "projected_year"), progress_row["status"], lang
+    )
+    pace_help = t(
+        "kpi_pace_help",
+        lang,
+        pace=fmt.pp(_value(progress_row, "pace_pp_per_year"), lang),
+        required=fmt.pp(_value(progress_row, "required_pp_per_year"), lang),
+        needed=fmt.pp(_value(progress_row, "needed_pp_per_year"), lang),
+        baseline=int(progress_row["baseline_year"]),
+    )
+    return Headline(
+        share=fmt.share(share, lang),
+        share_help=share_help,
+        change=fmt.pp(change, lang),
+        gap=gap,
+        status=status_text(progress_row["status"], lang),
+        projection=projection,
+        pace_help=pace_help,
+        summary=area_summary(area_name(kpi_row, lang), kpi_row, target, lang, min_n),
+    )
+
+
+def area_summary(area: str, kpi_row: pd.Series, target: float | None, lang: str, min_n: int) -> str:
+    """One sentence for screen readers and captions, e.g. 'Vestland: 24 % (95 % KI 18–31 %), …'."""
+    share = _value(kpi_row, "share")
+    if share is None:
+        return t("summary_suppressed", lang, area=area, min_n=min_n)
+    ci = fmt.share_range(_value(kpi_row, "ci_low"), _value(kpi_row, "ci_high"), lang, 0)
+    if target is None:
+        gap = "–"
+    else:
+        diff = 100 * (share - target)
+        key = "gap_above" if diff >= 0 else "gap_below"
+        gap = t(key, lang, pp=fmt.pp(abs(diff), lang, 0, signed=False))
+    return t("summary_area", lang, area=area, share=fmt.share(share, lang, 0), ci=ci, gap=gap)
+
+
+def kpi_display_table(kpis: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """KPI rows with translated headers and formatted numbers, for a table alternative."""
+    return pd.DataFrame(
+        {
+            t("col_area", lang): kpis["area_name"],
+            t("col_wave", lang): kpis["wave_year"],
+            t("col_n", lang): kpis["n"],
+            t("col_share", lang): [fmt.share(s, lang) for s in kpis["share"]],
+            t("col_ci", lang): [
+                fmt.share_range(lo, hi, lang, 1)
+                for lo, hi in zip(kpis["ci_low"], kpis["ci_high"], strict=True)
+            ],
+        }
+    )
+
+
+def progress_display_table(progress: pd.DataFrame, kpis: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Progress rows (one per area) with the latest KPI, translated and formatted."""
+    merged = progress.merge(kpis[["area_code", "n", "ci_low", "ci_high"]], on="area_code")
+    change = 100 * (merged["latest_share"] - merged["baseline_share"])
+    return pd.DataFrame(
+        {
+            t("col_area", lang): merged["area_name"],
+            t("col_n", lang): merged["n"],
+            t("col_share", lang): [fmt.share(s, lang) for s in merged["latest_share"]],
+            t("col_ci", lang): [
+                fmt.share_range(lo, hi, lang, 1)
+                for lo, hi in zip(merged["ci_low"], merged["ci_high"], strict=True)
+            ],
+            t("col_change", lang): [fmt.pp(c, lang) for c in change],
+            t("col_pace", lang): [fmt.pp(p, lang) for p in merged["pace_pp_per_year"]],
+            t("col_required", lang): [fmt.pp(p, lang) for p in merged["required_pp_per_year"]],
+            t("col_status", lang): [status_text(s, lang) for s in merged["status"]],
+            t("col_projected", lang): [
+                projection_text(y, status, lang)
+                for y, status in zip(merged["projected_year"], merged["status"], strict=True)
+            ],
+        }
+    )
