@@ -33,5 +33,7 @@ def use_demo_db(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def pytest_report_header() -> list[str]:
-    return [f"chromium: {CHROMIUM or 'not found (browser tests will be skipped)'}",
-            f"TRACKER_DB at start: {os.environ.get('TRACKER_DB', '(unset)')}"]
+    return [
+        f"chromium: {CHROMIUM or 'not found (browser tests will be skipped)'}",
+        f"TRACKER_DB at start: {os.environ.get('TRACKER_DB', '(unset)')}",
+    ]

@@ -36,9 +36,24 @@ def cli_kpi(db: Path, measure: str) -> list[dict[str, str]]:
     import io
 
     out = subprocess.run(
-        [sys.executable, "-m", "tracker", "kpi", "--by", "national", "--measure", measure,
-         "--format", "csv", "--db", str(db)],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "tracker",
+            "kpi",
+            "--by",
+            "national",
+            "--measure",
+            measure,
+            "--format",
+            "csv",
+            "--db",
+            str(db),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return list(csv.DictReader(io.StringIO(out)))
 

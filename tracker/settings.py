@@ -73,10 +73,6 @@ def _path(name: str, raw: str) -> Path:
     return Path(raw).expanduser()
 
 
-def _optional_path(name: str, raw: str) -> Path | None:
-    return Path(raw).expanduser() if raw.strip() else None
-
-
 def _setting(default: Any, parse: Callable[[str, str], Any], help_text: str) -> Any:
     return field(default=default, metadata={"parse": parse, "help": help_text})
 
@@ -102,9 +98,6 @@ class Settings:
     )
     min_n: int = _setting(
         5, _positive_int, "Shares based on fewer responses than this are suppressed."
-    )
-    geojson: Path | None = _setting(
-        None, _optional_path, "Optional county boundary GeoJSON (not bundled; see README)."
     )
 
     def with_overrides(self, **changes: Any) -> Settings:

@@ -152,11 +152,11 @@ def url_choice(
     return value
 
 
-def _choice_widget(choice: Choice, lang: str, notices: list[str]) -> str:
+def _choice_widget(choice: Choice, lang: str, notices: list[str], defaults: dict[str, str]) -> str:
     return url_choice(
         choice.key,
         choice.options,
-        choice.default,
+        defaults.get(choice.key, choice.default),
         t(choice.label_key, lang),
         lambda v: t(choice.option_key(v), lang),
         notices,
@@ -170,17 +170,18 @@ def page_setup(title_key: str) -> Page:
     notices: list[str] = []
     lang = st.session_state.get("choice_lang") or read_param("lang", LANGUAGES, notices, "nb")
     lang = lang or DEFAULT_LANGUAGE
-
-    _navigation(lang)
-    st.sidebar.subheader(t("settings_heading", lang))
-    values = {c.key: _choice_widget(c, lang, notices) for c in SHARED_CHOICES}
-    lang = values["lang"]
-
     try:
-        settings = load_settings().with_overrides(target_mode=values["target"])
+        settings = load_settings()
     except SettingsError as exc:
         st.error(str(exc))
         st.stop()
+
+    _navigation(lang)
+    st.sidebar.subheader(t("settings_heading", lang))
+    defaults = {"target": settings.target_mode}
+    values = {c.key: _choice_widget(c, lang, notices, defaults) for c in SHARED_CHOICES}
+    lang = values["lang"]
+    settings = settings.with_overrides(target_mode=values["target"])
     st.sidebar.caption(t("target_year_note", lang, year=settings.target_year))
 
     snapshot = _open_database(settings.db, lang)
