@@ -57,7 +57,7 @@ def counts_by_area(frame, key=("area_code", "wave_year")):
     return {tuple(r[k] for k in key): tuple(r[c] for c in COUNT_COLUMNS) for r in records(frame)}
 
 
-# --- waves_by_year ----------------------------------------------------------------------------
+# --- waves_by_year --------------------------------------------------------------------------------
 
 
 def test_waves_by_year(snapshot):
@@ -74,7 +74,7 @@ def test_waves_by_year(snapshot):
     assert pd.isna(rows[2]["note"])  # blank in waves.csv is stored as NULL, not ""
 
 
-# --- dataset_info_by_key ---------------------------------------------------------------------------
+# --- dataset_info_by_key --------------------------------------------------------------------------
 
 
 def test_dataset_info_by_key(snapshot):
@@ -94,7 +94,7 @@ def test_dataset_info_by_key(snapshot):
     assert abs((now - built).total_seconds()) < 600
 
 
-# --- measure_counts_by_nation_and_wave ----------------------------------------------------------
+# --- measure_counts_by_nation_and_wave ------------------------------------------------------------
 
 
 def test_nation_chief_executives(snapshot):
@@ -146,7 +146,7 @@ def test_nation_unit_leaders_in_chosen_sectors(snapshot):
     }
 
 
-# --- measure_counts_by_county_and_wave ----------------------------------------------------------
+# --- measure_counts_by_county_and_wave ------------------------------------------------------------
 
 
 def expected_by_county(nonzero):
@@ -310,7 +310,7 @@ def test_unknown_query_name_is_refused(snapshot, name):
         snapshot.query(name)
 
 
-# --- meta: every query file is tested, used and documented --------------------------------------
+# --- meta: every query file is tested, used and documented ----------------------------------------
 
 TESTED = {
     "dataset_info_by_key",

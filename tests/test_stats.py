@@ -29,7 +29,7 @@ def progress(points, *, mode="absolute", target_share=0.30, baseline_year=2018, 
     )
 
 
-# --- Wilson interval ---------------------------------------------------------------------------
+# --- Wilson interval ------------------------------------------------------------------------------
 
 
 def test_wilson_two_of_six():
@@ -100,7 +100,7 @@ def test_wilson_narrows_as_n_grows():
     assert widths[0] > widths[1]
 
 
-# --- Kish effective n ----------------------------------------------------------------------------
+# --- Kish effective n -----------------------------------------------------------------------------
 
 
 def test_kish_effective_n_hand_values():
@@ -116,7 +116,7 @@ def test_kish_effective_n_without_weights_is_zero():
     assert stats.kish_effective_n(0.0, 0.0) == 0.0
 
 
-# --- estimate() ------------------------------------------------------------------------------------
+# --- estimate() -----------------------------------------------------------------------------------
 
 
 def test_estimate_unweighted_uses_n_not_weights():
@@ -165,7 +165,7 @@ def test_estimate_weighted_suppression_counts_responses_not_effective_n():
     assert not est.suppressed
 
 
-# --- slope ---------------------------------------------------------------------------------------
+# --- slope ----------------------------------------------------------------------------------------
 
 
 def test_slope_of_exact_line():
@@ -194,7 +194,7 @@ def test_slope_needs_two_distinct_years():
         stats.slope_pp_per_year([2018, 2020], [0.1])
 
 
-# --- classify_ratio at the boundaries ---------------------------------------------------------
+# --- classify_ratio at the boundaries -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -214,7 +214,7 @@ def test_classify_ratio(ratio, status):
     assert stats.classify_ratio(ratio) == status
 
 
-# --- progress(): every status ------------------------------------------------------------------
+# --- progress(): every status ---------------------------------------------------------------------
 
 
 def test_status_achieved_when_latest_reaches_target_exactly():
@@ -355,7 +355,7 @@ def test_suppressed_middle_wave_is_skipped_in_the_pace():
     assert result.status != "insufficient_data"
 
 
-# --- relative target mode --------------------------------------------------------------------------
+# --- relative target mode -------------------------------------------------------------------------
 
 
 def test_relative_mode_target_is_double_the_baseline():
@@ -407,7 +407,7 @@ def test_unknown_mode_is_refused():
         progress([(2018, 0.1), (2024, 0.2)], mode="double")
 
 
-# --- projected_year ------------------------------------------------------------------------------
+# --- projected_year -------------------------------------------------------------------------------
 
 
 def test_projection_at_2029_9_gives_2030():
@@ -442,7 +442,7 @@ def test_fitted_line():
     assert intercept == pytest.approx(-20.0)
 
 
-# --- needed from now -----------------------------------------------------------------------------
+# --- needed from now ------------------------------------------------------------------------------
 
 
 def test_needed_from_now():
@@ -459,7 +459,9 @@ def test_needed_from_now_with_other_target_year():
 
 
 def test_needed_from_now_undefined_at_or_after_target_year():
-    assert progress([(2018, 0.10), (2024, 0.16)], target_year=2024).needed_from_now_pp_per_year is None
+    assert (
+        progress([(2018, 0.10), (2024, 0.16)], target_year=2024).needed_from_now_pp_per_year is None
+    )
 
 
 def test_needed_from_now_negative_when_above_target():

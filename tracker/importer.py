@@ -209,7 +209,8 @@ def _existing_waves(db: Path) -> list[int]:
     con = duckdb.connect(":memory:")
     try:
         con.execute("ATTACH $path AS old (READ_ONLY)", {"path": str(db)})
-        return [row[0] for row in con.execute("SELECT DISTINCT wave_year FROM old.response")]
+        rows = con.execute("SELECT DISTINCT wave_year FROM old.response").fetchall()
+        return [row[0] for row in rows]
     finally:
         con.close()
 

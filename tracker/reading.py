@@ -80,12 +80,12 @@ def _read_csv(raw: bytes) -> pd.DataFrame:
     text, _encoding = decode(raw)
     sep = detect_separator(text)
     try:
-        return pd.read_csv(
+        frame = pd.read_csv(
             io.StringIO(text),
             sep=sep,
             dtype=str,
             keep_default_na=False,
-            skip_blank_lines=True,
+            skip_blank_lines=False,
             quoting=csv.QUOTE_MINIMAL,
             engine="c",
         )
@@ -94,6 +94,10 @@ def _read_csv(raw: bytes) -> pd.DataFrame:
             f"the rows do not line up with the header ({_SEPARATOR_NAMES[sep]}-separated): "
             f"{str(exc).strip()}"
         ) from None
+    # Blank lines (and lines of only separators) are dropped here rather than by the parser, so
+    # that each row keeps its position and problems name the right line of the file.
+    blank = frame.apply(lambda column: column.str.strip() == "").all(axis=1)
+    return frame[~blank]
 
 
 def _read_xlsx(raw: bytes, sheet: str | None) -> pd.DataFrame:

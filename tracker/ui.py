@@ -214,10 +214,13 @@ def page_setup(title_key: str) -> Page:
 
 
 def _navigation(lang: str) -> None:
+    # Streamlit only knows pages/ files (and allows links to them) when pages/ has any.
+    available = [(script, key) for script, key in PAGES if (APP_DIR / script).exists()]
+    if len(available) < 2:
+        return
     st.sidebar.subheader(t("nav_heading", lang))
-    for script, key in PAGES:
-        if (APP_DIR / script).exists():
-            st.sidebar.page_link(script, label=t(key, lang), query_params=_link_state())
+    for script, key in available:
+        st.sidebar.page_link(script, label=t(key, lang), query_params=_link_state())
 
 
 def _link_state() -> dict[str, str]:
