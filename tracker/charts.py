@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from tracker import format as fmt
 from tracker import style
 from tracker.i18n import status_label, t
+from tracker.reference import PARTNERS as PARTNER_ORDER
 from tracker.stats import STATUSES
 
 
@@ -365,3 +367,170 @@ def county_dots(
     fig.update_layout(height=max(460, 28 * len(data) + 220))
     wave = int(kpis["wave_year"].iloc[0]) if not kpis.empty else ""
     return finish(fig, ctx, t("chart_dots_title", lang, wave=wave))
+
+
+def county_small_multiples(
+    kpis: pd.DataFrame,
+    progress: pd.DataFrame,
+    *,
+    target_share: float,
+    relative: bool,
+    ctx: ChartContext,
+    highlight: str | None = None,
+    columns: int = 5,
+) -> go.Figure:
+    """One small trend panel per county (all waves of ``kpis``), each with its target line."""
+    lang = ctx.lang
+    targets = dict(zip(progress["area_code"], progress["target_share"], strict=True))
+    areas = kpis.drop_duplicates("area_code").sort_values("area_name")
+    rows = -(-len(areas) // columns)
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_xaxes=True,
+        shared_yaxes=True,
+        subplot_titles=list(areas["area_name"]),
+        vertical_spacing=0.09,
+        horizontal_spacing=0.03,
+    )
+    years = sorted(kpis["wave_year"].unique())
+    for i, area in enumerate(areas.itertuples()):
+        row, col = divmod(i, columns)
+        data = kpis[kpis["area_code"] == area.area_code].sort_values("wave_year")
+        colour = style.HIGHLIGHT if area.area_code == highlight else style.ACCENT
+        fig.add_trace(
+            go.Scatter(
+                x=data["wave_year"],
+                y=100 * data["share"],
+                mode="lines+markers",
+                line={"color": colour, "width": 3 if area.area_code == highlight else 2},
+                marker={"size": 7, "color": colour},
+                connectgaps=False,
+                hovertext=[
+                    f"{area.area_name} {y}: {fmt.share(s, lang)} (n = {fmt.count(n, lang)})"
+                    for y, s, n in zip(data["wave_year"], data["share"], data["n"], strict=True)
+                ],
+                hoverinfo="text",
+                showlegend=False,
+            ),
+            row=row + 1,
+            col=col + 1,
+        )
+        target = targets.get(area.area_code) if relative else target_share
+        if target is not None and not pd.isna(target):
+            fig.add_trace(
+                go.Scatter(
+                    x=[years[0], years[-1]],
+                    y=[100 * target, 100 * target],
+                    mode="lines",
+                    line={"color": style.TARGET_COLOUR, "dash": "dash", "width": 1.5},
+                    hoverinfo="skip",
+                    showlegend=False,
+                ),
+                row=row + 1,
+                col=col + 1,
+            )
+    if highlight in set(areas["area_code"]):
+        index = list(areas["area_code"]).index(highlight)
+        fig.layout.annotations[index].font = {"color": style.HIGHLIGHT, "size": 15}
+        fig.layout.annotations[index].text = f"<b>{areas.iloc[index]['area_name']}</b>"
+    fig.update_xaxes(tickvals=years, gridcolor=style.GRID_COLOUR)
+    fig.update_yaxes(**_percent_axis(lang, range=[0, 45], dtick=10))
+    fig.update_layout(height=200 * rows + 240)
+    key = "legend_own_target" if relative else "legend_target"
+    title = t(
+        "chart_multiples_title", lang, target=t(key, lang, share=fmt.share(target_share, lang, 0))
+    )
+    return finish(fig, ctx, title)
+
+
+#: Okabe–Ito colours for up to six lines (the chosen county first, then its peers).
+LINE_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00")
+
+
+def trend_lines(
+    kpis: pd.DataFrame,
+    order: list[str],
+    *,
+    title: str,
+    target_share: float | None,
+    ctx: ChartContext,
+    names: dict[str, str] | None = None,
+) -> go.Figure:
+    """One line per area in ``order`` (the first drawn boldest), with an optional target line.
+
+    ``kpis`` has area_code, area_name, wave_year, share, ci_low, ci_high, n; ``names`` overrides
+    the displayed names (e.g. translated sector names).
+    """
+    lang = ctx.lang
+    fig = go.Figure()
+    for i, code in enumerate(order):
+        data = kpis[kpis["area_code"] == code].sort_values("wave_year")
+        if data.empty:
+            continue
+        name = (names or {}).get(code, str(data["area_name"].iloc[0]))
+        colour = LINE_COLOURS[i % len(LINE_COLOURS)]
+        fig.add_trace(
+            go.Scatter(
+                x=data["wave_year"],
+                y=100 * data["share"],
+                mode="lines+markers",
+                name=name,
+                line={"color": colour, "width": 4 if i == 0 else 2},
+                marker={"size": 9, "color": colour},
+                hovertext=[
+                    t(
+                        "hover_share",
+                        lang,
+                        area=name,
+                        share=fmt.share(r.share, lang),
+                        ci=fmt.share_range(r.ci_low, r.ci_high, lang, 1),
+                        n=fmt.count(r.n, lang),
+                    )
+                    for r in data.itertuples()
+                ],
+                hoverinfo="text",
+            )
+        )
+    if target_share is not None:
+        fig.add_hline(
+            y=100 * target_share,
+            line={"color": style.TARGET_COLOUR, "dash": "dash", "width": 2},
+            annotation_text=t("legend_target", lang, share=fmt.share(target_share, lang, 0)),
+            annotation_position="top left",
+        )
+    years = sorted(kpis["wave_year"].unique())
+    fig.update_xaxes(tickvals=years, gridcolor=style.GRID_COLOUR, title=None)
+    fig.update_yaxes(**_percent_axis(lang, range=[0, 50]), title=None)
+    return finish(fig, ctx, title)
+
+
+def partner_shares(partners: pd.DataFrame, *, ctx: ChartContext) -> go.Figure:
+    """Stacked bars per wave: which kinds of research partner collaborators had (weighted)."""
+    lang = ctx.lang
+    fig = go.Figure()
+    kinds = [k for k in (*PARTNER_ORDER, "unknown") if k in set(partners["research_partner"])]
+    for i, kind in enumerate(kinds):
+        data = partners[partners["research_partner"] == kind]
+        fig.add_trace(
+            go.Bar(
+                y=data["wave_year"].astype(str),
+                x=100 * data["weight_share"],
+                orientation="h",
+                name=t(f"partner_{kind}", lang),
+                marker={"color": LINE_COLOURS[(i + 1) % len(LINE_COLOURS)]},
+                text=[fmt.share(v, lang, 0) for v in data["weight_share"]],
+                textposition="inside",
+                hovertext=[
+                    f"{t(f'partner_{kind}', lang)} {y}: {fmt.share(v, lang)} (n = {n})"
+                    for y, v, n in zip(
+                        data["wave_year"], data["weight_share"], data["n"], strict=True
+                    )
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(barmode="stack", height=420)
+    fig.update_xaxes(**_percent_axis(lang, range=[0, 100]), title=None)
+    fig.update_yaxes(title=None, autorange="reversed")
+    return finish(fig, ctx, t("chart_partners_title", lang))

@@ -93,6 +93,120 @@ TEXT: dict[str, dict[str, str]] = {
     "counties_heading": {"nb": "Fylkene", "en": "The counties"},
     "show_table": {"nb": "Vis tallene som tabell", "en": "Show the numbers as a table"},
     "to_counties": {"nb": "Se alle fylker i detalj", "en": "See all counties in detail"},
+    # --- counties page --------------------------------------------------------------------------
+    "highlight_label": {"nb": "Fremhev fylke", "en": "Highlight county"},
+    "none_chosen": {"nb": "(ingen)", "en": "(none)"},
+    "to_municipalities": {"nb": "Kommunene i {county}", "en": "Municipalities in {county}"},
+    "progress_table_heading": {
+        "nb": "Fremdrift per fylke, {wave}",
+        "en": "Progress by county, {wave}",
+    },
+    "multiples_heading": {"nb": "Utvikling i hvert fylke", "en": "Trend in each county"},
+    "sort_label": {"nb": "Sorter etter", "en": "Sort by"},
+    "sort_share": {"nb": "Andel (høyest først)", "en": "Share (highest first)"},
+    "sort_name": {"nb": "Navn", "en": "Name"},
+    "sort_change": {"nb": "Endring (størst først)", "en": "Change (largest first)"},
+    "sort_pace": {"nb": "Takt (raskest først)", "en": "Pace (fastest first)"},
+    "sort_status": {"nb": "Status (best først)", "en": "Status (best first)"},
+    "sort_projected": {"nb": "Når målet (tidligst først)", "en": "Reaches target (earliest first)"},
+    # --- municipalities page --------------------------------------------------------------------
+    "county_label": {"nb": "Fylke", "en": "County"},
+    "search_label": {
+        "nb": "Finn en kommune (navn eller nummer)",
+        "en": "Find a municipality (name or number)",
+    },
+    "search_none": {
+        "nb": "Ingen kommune passer til «{text}».",
+        "en": "No municipality matches “{text}”.",
+    },
+    "search_open": {"nb": "{name} ({code}, {county})", "en": "{name} ({code}, {county})"},
+    "search_more": {
+        "nb": "… og {n} til. Skriv mer for å snevre inn.",
+        "en": "… and {n} more. Type more to narrow it down.",
+    },
+    "matrix_heading": {
+        "nb": "Svar per kommune og bølge, {county}",
+        "en": "Answers by municipality and wave, {county}",
+    },
+    "matrix_caption_municipalities": {
+        "nb": "Rådmannens svar om den nyeste innovasjonen. «Samarbeidet» betyr at kommunen oppga FoU-samarbeid.",
+        "en": "The chief executive's answer about the newest innovation. “Collaborated” means research collaboration was reported.",
+    },
+    "matrix_caption_units": {
+        "nb": "Enhetsledernes svar: «Samarbeidet» betyr at minst én enhet i kommunen oppga FoU-samarbeid.",
+        "en": "Unit leaders' answers: “Collaborated” means at least one unit in the municipality reported research collaboration.",
+    },
+    "answer_collaborated": {"nb": "✔ Samarbeidet", "en": "✔ Collaborated"},
+    "answer_did_not": {"nb": "✖ Ikke samarbeid", "en": "✖ Did not"},
+    "answer_unknown": {"nb": "? Innovasjon, vet ikke", "en": "? Innovated, did not know"},
+    "answer_no_answer": {"nb": "– Ikke svart", "en": "– No answer"},
+    "col_municipality": {"nb": "Kommune", "en": "Municipality"},
+    "col_waves_answered": {"nb": "Bølger besvart", "en": "Waves answered"},
+    "never_heading": {
+        "nb": "Har aldri oppgitt FoU-samarbeid ({n} av {total})",
+        "en": "Never reported research collaboration ({n} of {total})",
+    },
+    "never_none": {
+        "nb": "Alle kommunene har oppgitt FoU-samarbeid minst én gang.",
+        "en": "Every municipality has reported research collaboration at least once.",
+    },
+    "peers_heading": {"nb": "Sammenlign med andre fylker", "en": "Compare with other counties"},
+    "peers_label": {
+        "nb": "Sammenlign med (opptil fem fylker)",
+        "en": "Compare with (up to five counties)",
+    },
+    "peers_hint": {
+        "nb": "Velg fylker å sammenligne med i menyen til venstre.",
+        "en": "Choose counties to compare with in the menu on the left.",
+    },
+    "chart_peers_title": {
+        "nb": "Utvikling: valgt fylke og sammenligningsfylker",
+        "en": "Trend: chosen county and peer counties",
+    },
+    # --- sectors page ---------------------------------------------------------------------------
+    "sectors_measure_note": {
+        "nb": "Sektorene gjelder enhetsmålet (enhetslederne), så denne siden viser det uansett valgt mål.",
+        "en": "Sectors apply to the unit measure (unit leaders), so this page shows it whatever measure is chosen.",
+    },
+    "sectors_scope_label": {"nb": "Sektorer", "en": "Sectors"},
+    "sectors_scope_all": {"nb": "Alle sektorer som er spurt", "en": "All sectors surveyed"},
+    "sectors_scope_comparable": {
+        "nb": "Bare sektorer som er med i alle bølger (helse og omsorg, oppvekst og utdanning)",
+        "en": "Only sectors surveyed in every wave (health and care, education)",
+    },
+    "sectors_scope_note": {
+        "nb": "2018 spurte bare helse og omsorg og oppvekst og utdanning. For sammenlignbare tall over tid: velg bare sektorer som er med i alle bølger.",
+        "en": "2018 surveyed only health and care and education. For trends that compare like with like, choose only sectors surveyed in every wave.",
+    },
+    "sector_all": {"nb": "Alle valgte sektorer", "en": "All chosen sectors"},
+    "sector_helse_omsorg": {"nb": "Helse og omsorg", "en": "Health and care"},
+    "sector_oppvekst_utdanning": {"nb": "Oppvekst og utdanning", "en": "Education"},
+    "sector_sosial": {"nb": "Sosial", "en": "Social services"},
+    "sector_kultur": {"nb": "Kultur", "en": "Culture"},
+    "sector_teknisk": {"nb": "Teknisk", "en": "Technical services"},
+    "partner_universitet_hogskole": {
+        "nb": "Universitet eller høgskole",
+        "en": "University or university college",
+    },
+    "partner_forskningsinstitutt": {"nb": "Forskningsinstitutt", "en": "Research institute"},
+    "partner_annet": {"nb": "Annen forskningspartner", "en": "Other research partner"},
+    "partner_unknown": {"nb": "Ikke oppgitt", "en": "Not stated"},
+    "chart_sectors_title": {
+        "nb": "FoU-samarbeid per sektor",
+        "en": "Research collaboration by sector",
+    },
+    "chart_partners_title": {
+        "nb": "Hvem samarbeidet de med?",
+        "en": "Whom did they collaborate with?",
+    },
+    "partners_subtitle": {
+        "nb": "Fordeling av forskningspartnere blant enhetene som samarbeidet (vektet)",
+        "en": "Distribution of research partners among units that collaborated (weighted)",
+    },
+    "sectors_heading": {"nb": "Andel per sektor", "en": "Share by sector"},
+    "partners_heading": {"nb": "Type forskningspartner", "en": "Type of research partner"},
+    "col_sector": {"nb": "Sektor", "en": "Sector"},
+    "col_partner": {"nb": "Partner", "en": "Partner"},
     # --- statuses -------------------------------------------------------------------------------
     "status_achieved": {"nb": "Målet er nådd", "en": "Target achieved"},
     "status_on_track": {"nb": "I rute", "en": "On track"},
@@ -119,6 +233,10 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "chart_tiles_title": {"nb": "Status per fylke, {wave}", "en": "Status by county, {wave}"},
     "chart_dots_title": {"nb": "Andel per fylke, {wave}", "en": "Share by county, {wave}"},
+    "chart_multiples_title": {
+        "nb": "Utvikling per fylke (stiplet linje: {target})",
+        "en": "Trend by county (dashed line: {target})",
+    },
     "legend_share": {"nb": "Andel", "en": "Share"},
     "legend_interval": {"nb": "95 % konfidensintervall", "en": "95% confidence interval"},
     "legend_target": {"nb": "Mål {share}", "en": "Target {share}"},

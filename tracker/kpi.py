@@ -80,6 +80,11 @@ def kpi_table(
     counts = measure_counts(query, level, measure, sectors)
     if wave is not None:
         counts = counts[counts["wave_year"] == wave]
+    return estimates(counts, measure, settings)
+
+
+def estimates(counts: pd.DataFrame, measure: str, settings: Settings) -> pd.DataFrame:
+    """KPI rows from the counts a measure_counts_* query returns (one row per area and wave)."""
     weighted = measure == "units"
     rows = []
     for row in counts.itertuples(index=False):
@@ -106,6 +111,14 @@ def kpi_table(
         )
     table = pd.DataFrame(rows, columns=list(KPI_COLUMNS))
     return table.sort_values(["area_code", "wave_year"], ignore_index=True)
+
+
+def sector_table(
+    query: QueryFn, settings: Settings, *, sectors: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Unit-measure KPI rows per sector and wave (``sectors`` restricts to some sectors)."""
+    counts = query("measure_counts_by_sector_and_wave", sectors=list(sectors) if sectors else None)
+    return estimates(counts, "units", settings)
 
 
 def progress_table(
@@ -154,3 +167,38 @@ def progress_table(
             }
         )
     return pd.DataFrame(rows, columns=[*PROGRESS_COLUMNS, "target_share", "needed_pp_per_year"])
+
+
+ANSWERS = ("collaborated", "did_not", "unknown", "no_answer")
+
+
+def answer_matrix(query: QueryFn, county_code: str, measure: str) -> pd.DataFrame:
+    """What each municipality of a county answered per wave, as one of :data:`ANSWERS`.
+
+    collaborated: at least one respondent reported research collaboration on an innovation;
+    did_not: answered, but reported none (no innovation, or no collaboration);
+    unknown: innovated but did not know about collaboration; no_answer: no respondent.
+    """
+    _check_choice("measure", measure, MEASURES)
+    counts = query(
+        "answers_by_municipality_and_wave",
+        county_code=county_code,
+        role=ROLE_BY_MEASURE[measure],
+    )
+    answer = pd.Series("did_not", index=counts.index)
+    answer[(counts["innovated_n"] > 0) & (counts["eligible_n"] == 0)] = "unknown"
+    answer[counts["yes_n"] > 0] = "collaborated"
+    answer[counts["responses_n"] == 0] = "no_answer"
+    result = counts[["municipality_code", "municipality_name", "wave_year", "responses_n"]].copy()
+    result["answer"] = answer
+    return result
+
+
+def never_collaborated(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Municipalities with no reported collaboration in any wave, and how many waves answered."""
+    per_municipality = matrix.groupby(["municipality_code", "municipality_name"]).agg(
+        collaborated=("answer", lambda a: bool((a == "collaborated").any())),
+        waves_answered=("answer", lambda a: int((a != "no_answer").sum())),
+    )
+    never = per_municipality[~per_municipality["collaborated"]].reset_index()
+    return never[["municipality_code", "municipality_name", "waves_answered"]]

@@ -100,6 +100,28 @@ class Page:
         )
         return int(chosen)
 
+    def counties(self) -> pd.DataFrame:
+        """county_code, county_name, official_name, municipalities_n for the 15 counties."""
+        return self.query("counties_by_code")
+
+    def choose_county(self, label_key: str, *, optional: bool, container: Any = None) -> str:
+        """A county picked in the URL as ``?fylke=46`` ('' when optional and none chosen)."""
+        counties = self.counties()
+        names = dict(zip(counties["county_code"], counties["county_name"], strict=True))
+        options = ([""] if optional else []) + list(names)
+        default = "" if optional else options[0]
+        return url_choice(
+            "fylke",
+            options,
+            default,
+            self.t(label_key),
+            lambda code: names.get(code, self.t("none_chosen")),
+            self.notices,
+            self.lang,
+            container=container,
+            widget="selectbox",
+        )
+
     def show_notices(self) -> None:
         """Show notices about ignored URL values (call after every widget is made)."""
         for notice in self.notices:
@@ -109,6 +131,11 @@ class Page:
     def url_state(self) -> dict[str, str]:
         """The shared choices as query parameters, for links to other pages."""
         return {"lang": self.lang, "measure": self.measure, "target": self.target_mode}
+
+
+def escape_markdown(text: str) -> str:
+    """Text from data shown in Markdown: no formatting, links or HTML can come through."""
+    return "".join(f"\\{c}" if c in "\\`*_{}[]<>()#+-.!|~$" else c for c in text)
 
 
 def read_param(key: str, valid: Sequence[str], notices: list[str], lang: str) -> str | None:
@@ -140,16 +167,63 @@ def url_choice(
     The URL sets the initial value (a deep link or a link from another page); after that the
     widget's own state wins and is written back to the URL, so a copied link reopens this view.
     """
-    widget_key = f"choice_{key}"
-    if widget_key not in st.session_state or st.session_state[widget_key] not in options:
-        from_url = read_param(key, options, notices, lang)
-        st.session_state[widget_key] = from_url or default
+    widget_key = url_value(key, options, default, notices, lang)
     place = container if container is not None else st.sidebar
     make = place.radio if widget == "radio" else place.selectbox
     value = make(label, options, format_func=format_func, key=widget_key)
-    if st.query_params.get(key) != value:
-        st.query_params[key] = value
+    write_param(key, value)
     return value
+
+
+def url_value(key: str, options: Sequence[str], default: str, notices: list[str], lang: str) -> str:
+    """Initialise ``st.session_state['choice_<key>']`` from the URL once; return that state key.
+
+    Widgets use the state key; values without a widget (set by callbacks) read it directly.
+    """
+    state_key = f"choice_{key}"
+    if state_key not in st.session_state or st.session_state[state_key] not in options:
+        from_url = read_param(key, options, notices, lang)
+        st.session_state[state_key] = from_url or default
+    return state_key
+
+
+def write_param(key: str, value: str) -> None:
+    # An empty value means "not chosen": keep it out of the URL rather than writing ?key=.
+    if not value:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
+def url_multi_choice(
+    key: str,
+    options: Sequence[str],
+    label: str,
+    format_func: Callable[[str], str],
+    notices: list[str],
+    lang: str,
+    *,
+    max_selections: int,
+    container: Any = None,
+) -> list[str]:
+    """A multiselect kept in the URL as ``?key=a,b,c`` (unknown or surplus values ignored)."""
+    widget_key = f"choice_{key}"
+    if widget_key not in st.session_state:
+        raw = st.query_params.get(key)
+        chosen: list[str] = []
+        if raw:
+            parts = [p for p in raw.split(",") if p]
+            chosen = list(dict.fromkeys(p for p in parts if p in options))[:max_selections]
+            if len(chosen) != len(parts):
+                notices.append(t("param_ignored", lang, name=key[:40], valid=", ".join(options)))
+        st.session_state[widget_key] = chosen
+    place = container if container is not None else st.sidebar
+    values = place.multiselect(
+        label, options, format_func=format_func, key=widget_key, max_selections=max_selections
+    )
+    write_param(key, ",".join(values))
+    return list(values)
 
 
 def _choice_widget(choice: Choice, lang: str, notices: list[str], defaults: dict[str, str]) -> str:

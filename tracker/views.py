@@ -9,6 +9,7 @@ import pandas as pd
 
 from tracker import format as fmt
 from tracker.i18n import status_label, t
+from tracker.stats import STATUSES
 from tracker.style import STATUS_STYLE
 
 
@@ -143,5 +144,109 @@ def progress_display_table(progress: pd.DataFrame, kpis: pd.DataFrame, lang: str
                 projection_text(y, status, lang)
                 for y, status in zip(merged["projected_year"], merged["status"], strict=True)
             ],
+        }
+    )
+
+
+SORT_KEYS = ("share", "name", "change", "pace", "status", "projected")
+
+
+def sort_progress(progress: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Progress rows in a reader's order: highest share, best status, earliest year first."""
+    frame = progress.assign(
+        _change=progress["latest_share"] - progress["baseline_share"],
+        _status=progress["status"].map({s: i for i, s in enumerate(STATUSES)}),
+    )
+    order = {
+        "share": (["latest_share", "area_name"], [False, True]),
+        "name": (["area_name"], [True]),
+        "change": (["_change", "area_name"], [False, True]),
+        "pace": (["pace_pp_per_year", "area_name"], [False, True]),
+        "status": (["_status", "latest_share"], [True, False]),
+        "projected": (["projected_year", "area_name"], [True, True]),
+    }
+    columns, ascending = order[by]
+    ranked = frame.sort_values(columns, ascending=ascending, na_position="last")
+    return ranked.drop(columns=["_change", "_status"]).reset_index(drop=True)
+
+
+def highlight_rows(table: pd.DataFrame, rows: pd.Series) -> pd.io.formats.style.Styler:
+    """The table with the rows where ``rows`` is true in bold on a light highlight background."""
+    marked = list(rows)
+
+    def paint(row: pd.Series) -> list[str]:
+        on = marked[row.name]
+        return ["font-weight: 700; background-color: #FDEBD9" if on else "" for _ in row]
+
+    return table.style.apply(paint, axis=1).hide(axis="index")
+
+
+ANSWER_COLOURS = {
+    "collaborated": "#CCE5F3",
+    "did_not": "#FBE3D6",
+    "unknown": "#FFF4CC",
+    "no_answer": "#F2F2F2",
+}
+
+
+def answer_matrix_table(
+    matrix: pd.DataFrame, lang: str, highlight: str | None = None
+) -> pd.io.formats.style.Styler:
+    """Municipalities × waves with each answer in words (and a light colour), styled for st.table."""
+    wide = matrix.pivot(
+        index=["municipality_code", "municipality_name"], columns="wave_year", values="answer"
+    )
+    wide = wide.reset_index().sort_values("municipality_name", key=norwegian_sort_key)
+    codes = list(wide["municipality_code"])
+    waves = [c for c in wide.columns if c not in ("municipality_code", "municipality_name")]
+    shown = pd.DataFrame({t("col_municipality", lang): wide["municipality_name"]})
+    for wave in waves:
+        shown[str(wave)] = [t(f"answer_{a}", lang) for a in wide[wave]]
+    raw = wide[waves].to_numpy()
+    shown = shown.reset_index(drop=True)
+
+    def paint(row: pd.Series) -> list[str]:
+        bold = "font-weight: 700; " if codes[row.name] == highlight else ""
+        cells = [bold]
+        cells += [f"{bold}background-color: {ANSWER_COLOURS[a]}" for a in raw[row.name]]
+        return cells
+
+    return shown.style.apply(paint, axis=1).hide(axis="index")
+
+
+_NORWEGIAN_LETTERS = str.maketrans({"æ": "{", "ø": "|", "å": "}", "Æ": "{", "Ø": "|", "Å": "}"})
+
+
+def norwegian_sort_key(names: pd.Series) -> pd.Series:
+    """Sort key that puts æ, ø, å after z, as the Norwegian alphabet does."""
+    return names.str.lower().str.translate(_NORWEGIAN_LETTERS)
+
+
+def search_municipalities(municipalities: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Municipalities whose name contains ``text`` or whose code starts with it (names first)."""
+    needle = text.strip().lower()[:60]
+    if not needle:
+        return municipalities.iloc[0:0]
+    names = municipalities["municipality_name"].str.lower()
+    by_name = names.str.contains(needle, regex=False)
+    # "301" means "0301" (codes lose their leading zero in spreadsheets).
+    code_prefix = needle.zfill(4) if needle.isdigit() and len(needle) == 3 else needle
+    by_code = municipalities["municipality_code"].str.startswith(code_prefix)
+    found = municipalities[by_name | by_code].copy()
+    found["_exact"] = names[found.index] != needle
+    found["_starts"] = ~names[found.index].str.startswith(needle)
+    return found.sort_values(["_exact", "_starts", "municipality_name"]).drop(
+        columns=["_exact", "_starts"]
+    )
+
+
+def partner_display_table(partners: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Partner types per wave with translated names and formatted weighted shares."""
+    return pd.DataFrame(
+        {
+            t("col_wave", lang): partners["wave_year"],
+            t("col_partner", lang): [t(f"partner_{p}", lang) for p in partners["research_partner"]],
+            t("col_n", lang): partners["n"],
+            t("col_share", lang): [fmt.share(s, lang) for s in partners["weight_share"]],
         }
     )

@@ -1,0 +1,78 @@
+"""Fylker: every county ranked against the target, a progress table and small multiples."""
+
+import streamlit as st
+
+from tracker import charts, kpi, ui, views
+
+page = ui.page_setup("nav_counties")
+wave = page.choose_wave(st.sidebar)
+highlight = page.choose_county("highlight_label", optional=True, container=st.sidebar)
+page.show_notices()
+settings = page.settings
+relative = page.target_mode == "relative"
+
+kpis_all = kpi.kpi_table(page.query, "county", page.measure, settings)
+kpis = kpis_all[kpis_all["wave_year"] == wave].reset_index(drop=True)
+progress = kpi.progress_table(page.query, "county", page.measure, settings, until_wave=wave)
+ctx = page.chart_context(page.t(f"definition_{page.measure}"), [w for w in page.waves if w <= wave])
+
+if highlight:
+    chosen = kpis[kpis["area_code"] == highlight].iloc[0]
+    chosen_progress = progress[progress["area_code"] == highlight].iloc[0]
+    summary = views.area_summary(
+        str(chosen["area_name"]), chosen, chosen_progress["target_share"], page.lang, settings.min_n
+    )
+    status = views.status_text(chosen_progress["status"], page.lang)
+    st.markdown(f"**{ui.escape_markdown(summary)}** {status}.")
+    st.page_link(
+        "pages/kommuner.py",
+        label=page.t("to_municipalities", county=chosen["area_name"]),
+        query_params={**page.url_state(), "fylke": highlight},
+    )
+
+st.plotly_chart(
+    charts.county_dots(
+        kpis,
+        progress,
+        target_share=settings.target_share,
+        relative=relative,
+        min_n=settings.min_n,
+        ctx=ctx,
+        highlight=highlight or None,
+    ),
+    width="stretch",
+    key="ranking",
+)
+
+st.subheader(page.t("progress_table_heading", wave=wave))
+sort_by = ui.url_choice(
+    "sort",
+    views.SORT_KEYS,
+    "share",
+    page.t("sort_label"),
+    lambda key: page.t(f"sort_{key}"),
+    page.notices,
+    page.lang,
+    container=st,
+    widget="selectbox",
+)
+ordered = views.sort_progress(progress, sort_by)
+table = views.progress_display_table(ordered, kpis, page.lang)
+st.table(views.highlight_rows(table, ordered["area_code"] == highlight))
+page.show_notices()
+
+st.subheader(page.t("multiples_heading"))
+st.plotly_chart(
+    charts.county_small_multiples(
+        kpis_all[kpis_all["wave_year"] <= wave],
+        progress,
+        target_share=settings.target_share,
+        relative=relative,
+        ctx=ctx,
+        highlight=highlight or None,
+    ),
+    width="stretch",
+    key="multiples",
+)
+with st.expander(page.t("show_table")):
+    st.dataframe(views.kpi_display_table(kpis_all, page.lang), hide_index=True)

@@ -1,0 +1,118 @@
+"""Kommuner: one county's municipalities × waves, those never collaborating, and peer counties."""
+
+import streamlit as st
+
+from tracker import charts, kpi, ui, views
+
+page = ui.page_setup("nav_municipalities")
+counties = page.counties()
+names = dict(zip(counties["county_code"], counties["county_name"], strict=True))
+county = page.choose_county("county_label", optional=False, container=st.sidebar)
+peer_options = [code for code in names if code != county]
+peers = ui.url_multi_choice(
+    "peers",
+    peer_options,
+    page.t("peers_label"),
+    names.get,
+    page.notices,
+    page.lang,
+    max_selections=5,
+)
+municipalities = page.query("municipalities_by_code")
+# The highlighted municipality has no widget of its own: the search below sets it.
+marked_key = ui.url_value(
+    "kommune", ["", *municipalities["municipality_code"]], "", page.notices, page.lang
+)
+marked = st.session_state[marked_key]
+ui.write_param("kommune", marked)
+page.show_notices()
+settings = page.settings
+
+
+def open_municipality(code: str, county_code: str) -> None:
+    st.session_state["choice_fylke"] = county_code
+    st.session_state["choice_kommune"] = code
+
+
+search = st.text_input(page.t("search_label"), max_chars=60, key="municipality_search")
+if search.strip():
+    found = views.search_municipalities(municipalities, search)
+    if found.empty:
+        st.caption(page.t("search_none", text=search.strip()))
+    for row in found.head(8).itertuples():
+        st.button(
+            page.t(
+                "search_open",
+                name=row.municipality_name,
+                code=row.municipality_code,
+                county=row.county_name,
+            ),
+            key=f"open_{row.municipality_code}",
+            on_click=open_municipality,
+            args=(row.municipality_code, row.county_code),
+        )
+    if len(found) > 8:
+        st.caption(page.t("search_more", n=len(found) - 8))
+
+matrix = kpi.answer_matrix(page.query, county, page.measure)
+st.subheader(page.t("matrix_heading", county=names[county]))
+st.caption(page.t(f"matrix_caption_{page.measure}"))
+st.table(views.answer_matrix_table(matrix, page.lang, highlight=marked or None))
+
+never = kpi.never_collaborated(matrix)
+total = matrix["municipality_code"].nunique()
+st.subheader(page.t("never_heading", n=len(never), total=total))
+if never.empty:
+    st.caption(page.t("never_none"))
+else:
+    never = never.sort_values("municipality_name", key=views.norwegian_sort_key)
+    st.table(
+        never.rename(
+            columns={
+                "municipality_name": page.t("col_municipality"),
+                "waves_answered": page.t("col_waves_answered"),
+            }
+        )[[page.t("col_municipality"), page.t("col_waves_answered")]].style.hide(axis="index")
+    )
+
+st.subheader(page.t("peers_heading"))
+if not peers:
+    st.info(page.t("peers_hint"), icon=":material/compare_arrows:")
+else:
+    latest = page.waves[-1]
+    kpis_all = kpi.kpi_table(page.query, "county", page.measure, settings)
+    chosen = [county, *peers]
+    progress = kpi.progress_table(page.query, "county", page.measure, settings)
+    ctx = page.chart_context(page.t(f"definition_{page.measure}"), page.waves)
+    relative = page.target_mode == "relative"
+    trend_col, latest_col = st.columns(2)
+    trend_col.plotly_chart(
+        charts.trend_lines(
+            kpis_all[kpis_all["area_code"].isin(chosen)],
+            chosen,
+            title=page.t("chart_peers_title"),
+            target_share=None if relative else settings.target_share,
+            ctx=ctx,
+        ),
+        width="stretch",
+        key="peer_trends",
+    )
+    latest_kpis = kpis_all[(kpis_all["wave_year"] == latest) & kpis_all["area_code"].isin(chosen)]
+    latest_col.plotly_chart(
+        charts.county_dots(
+            latest_kpis,
+            progress[progress["area_code"].isin(chosen)],
+            target_share=settings.target_share,
+            relative=relative,
+            min_n=settings.min_n,
+            ctx=ctx,
+            highlight=county,
+        ),
+        width="stretch",
+        key="peer_latest",
+    )
+    st.table(
+        views.progress_display_table(
+            progress[progress["area_code"].isin(chosen)], latest_kpis, page.lang
+        ).style.hide(axis="index")
+    )

@@ -1,0 +1,60 @@
+"""Sektorer: the unit measure by sector and by type of research partner, per wave."""
+
+import pandas as pd
+import streamlit as st
+
+from tracker import charts, kpi, reference, ui, views
+
+page = ui.page_setup("nav_sectors")
+if page.measure != "units":
+    st.info(page.t("sectors_measure_note"), icon=":material/info:")
+scope = ui.url_choice(
+    "sektorer",
+    ("all", "comparable"),
+    "all",
+    page.t("sectors_scope_label"),
+    lambda v: page.t(f"sectors_scope_{v}"),
+    page.notices,
+    page.lang,
+    container=st,
+)
+page.show_notices()
+st.caption(page.t("sectors_scope_note"))
+settings = page.settings
+sectors = list(reference.SECTORS_IN_EVERY_WAVE) if scope == "comparable" else None
+
+by_sector = kpi.sector_table(page.query, settings, sectors=sectors)
+overall = kpi.kpi_table(page.query, "national", "units", settings, sectors=sectors)
+overall = overall.assign(area_code="all")
+names = {code: page.t(f"sector_{code}") for code in ["all", *reference.SECTORS]}
+lines = pd.concat([overall, by_sector], ignore_index=True)
+order = ["all", *[s for s in reference.SECTORS if s in set(by_sector["area_code"])]]
+ctx = page.chart_context(page.t("definition_units"), page.waves)
+
+st.subheader(page.t("sectors_heading"))
+st.plotly_chart(
+    charts.trend_lines(
+        lines,
+        order,
+        title=page.t("chart_sectors_title"),
+        target_share=settings.target_share if page.target_mode == "absolute" else None,
+        ctx=ctx,
+        names=names,
+    ),
+    width="stretch",
+    key="sectors",
+)
+with st.expander(page.t("show_table")):
+    table = views.kpi_display_table(
+        lines.assign(area_name=lines["area_code"].map(names)), page.lang
+    )
+    st.dataframe(table.rename(columns={page.t("col_area"): page.t("col_sector")}), hide_index=True)
+
+st.subheader(page.t("partners_heading"))
+partners = page.query(
+    "partners_by_type_and_wave", role=kpi.ROLE_BY_MEASURE["units"], sectors=sectors
+)
+partner_ctx = page.chart_context(page.t("partners_subtitle"), page.waves)
+st.plotly_chart(charts.partner_shares(partners, ctx=partner_ctx), width="stretch", key="partners")
+with st.expander(page.t("show_table")):
+    st.dataframe(views.partner_display_table(partners, page.lang), hide_index=True)

@@ -1,0 +1,166 @@
+"""AppTest of every page: languages, measures, target modes, widgets and query parameters."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tracker.i18n import t
+from tracker.ui import PAGES
+from tracker.views import status_text
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE_FILES = [script for script, _ in PAGES if (ROOT / script).exists()]
+HOSTILE = [
+    {"fylke": "<script>alert(1)</script>"},
+    {"fylke": "46' OR 1=1 --"},
+    {"peers": "50,50,50,99,11,15,18,31,32,33"},
+    {"wave": "-1"},
+    {"wave": "99999999999999999999"},
+    {"kommune": "\u202e4601"},
+    {"sort": "share; DROP TABLE county"},
+    {"sektorer": "x" * 10000},
+    {"measure": "units\r\nSet-Cookie: x=1"},
+]
+
+
+def open_page(script: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if script != "dashboard.py":
+        at.switch_page(script)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def cli_progress(db: Path, measure: str, mode: str) -> dict[str, dict[str, str]]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tracker",
+            "progress",
+            "--by",
+            "county",
+            "--measure",
+            measure,
+            "--target-mode",
+            mode,
+            "--format",
+            "csv",
+            "--db",
+            str(db),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {row["area_code"]: row for row in csv.DictReader(io.StringIO(out))}
+
+
+def test_every_page_in_the_menu_exists() -> None:
+    assert {"dashboard.py", "pages/fylker.py", "pages/kommuner.py", "pages/sektorer.py"} <= set(
+        PAGE_FILES
+    )
+    on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+    assert on_disk <= set(PAGE_FILES), "every page file must be reachable from the menu"
+
+
+@pytest.mark.parametrize("script", PAGE_FILES)
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("measure", ["municipalities", "units"])
+def test_page_runs(use_demo_db: Path, script: str, lang: str, measure: str) -> None:
+    at = open_page(script, lang=lang, measure=measure)
+    assert at.title, "every page has a heading"
+    assert any(w.body == t("demo_banner", lang) for w in at.warning)
+    links = at.sidebar.get("page_link")
+    assert len(links) == len(PAGE_FILES)
+
+
+@pytest.mark.parametrize("script", PAGE_FILES)
+def test_page_runs_without_parameters_in_relative_mode(use_demo_db: Path, script: str) -> None:
+    open_page(script, target="relative")
+
+
+@pytest.mark.parametrize("script", PAGE_FILES)
+@pytest.mark.parametrize("params", HOSTILE, ids=lambda p: next(iter(p)))
+def test_hostile_parameters_never_raise(use_demo_db: Path, script: str, params: dict) -> None:
+    at = open_page(script, **params)
+    for notice in at.info:
+        assert "<script>" not in notice.body
+
+
+@pytest.mark.parametrize("measure", ["municipalities", "units"])
+@pytest.mark.parametrize("mode", ["absolute", "relative"])
+def test_county_table_equals_cli_progress(use_demo_db: Path, measure: str, mode: str) -> None:
+    at = open_page("pages/fylker.py", measure=measure, target=mode, sort="name")
+    table = at.table[0].value
+    expected = cli_progress(use_demo_db, measure, mode)
+    by_name = {row["area_name"]: row for row in expected.values()}
+    status_col, year_col = t("col_status", "nb"), t("col_projected", "nb")
+    assert len(table) == 15
+    for _, row in table.iterrows():
+        cli = by_name[row[t("col_area", "nb")]]
+        assert row[status_col] == status_text(cli["status"], "nb")
+        if cli["projected_year"]:
+            assert row[year_col] == cli["projected_year"]
+
+
+def test_county_highlight_from_url(use_demo_db: Path) -> None:
+    at = open_page("pages/fylker.py", fylke="46")
+    assert at.sidebar.selectbox(key="choice_fylke").value == "46"
+    assert any(m.value.startswith("**Vestland") for m in at.markdown)
+
+
+def test_sort_choice_reorders_table_and_url(use_demo_db: Path) -> None:
+    at = open_page("pages/fylker.py")
+    at.selectbox(key="choice_sort").set_value("name").run()
+    names = list(at.table[0].value[t("col_area", "nb")])
+    assert names == sorted(names, key=lambda n: n.replace("Ø", "~"))
+    assert at.query_params["sort"] == "name"
+
+
+def test_municipality_search_opens_its_county(use_demo_db: Path) -> None:
+    at = open_page("pages/kommuner.py", fylke="03")
+    at.text_input(key="municipality_search").input("Voss").run()
+    at.button(key="open_4621").click().run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="choice_fylke").value == "46"
+    assert at.query_params["kommune"] == "4621"
+    assert at.query_params["fylke"] == "46"
+
+
+def test_search_by_three_digit_code(use_demo_db: Path) -> None:
+    at = open_page("pages/kommuner.py")
+    at.text_input(key="municipality_search").input("301").run()
+    assert [b.key for b in at.button] == ["open_0301"]
+
+
+def test_peers_are_shown_and_kept_in_url(use_demo_db: Path) -> None:
+    at = open_page("pages/kommuner.py", fylke="46", peers="50,11")
+    assert at.sidebar.multiselect(key="choice_peers").value == ["50", "11"]
+    assert len(at.get("plotly_chart")) == 2
+    at.sidebar.multiselect(key="choice_peers").select("18").run()
+    assert at.query_params["peers"] == "50,11,18"
+
+
+def test_peer_list_is_capped_at_five(use_demo_db: Path) -> None:
+    at = open_page("pages/kommuner.py", fylke="46", peers="50,11,15,18,31,32,33")
+    assert len(at.sidebar.multiselect(key="choice_peers").value) == 5
+    assert at.info, "surplus peers are reported"
+
+
+def test_sector_scope_switch(use_demo_db: Path) -> None:
+    at = open_page("pages/sektorer.py", measure="units")
+    at.radio(key="choice_sektorer").set_value("comparable").run()
+    assert not at.exception
+    assert at.query_params["sektorer"] == "comparable"
