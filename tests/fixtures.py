@@ -19,7 +19,8 @@ county  2018                         2020                         2024
 
 Unit measure (unit leaders, weighted): 2018 has five eligible rows in county 46 with weights
 2, 1, 1, 0.5, 0.5 of which the 2 and one 0.5 said yes; 2020 has four eligible rows (1.5 yes,
-1 no, 2 yes in county 46 and 1 no in 31 under old code 3001); 2024 has none.
+1 no, 2 yes in county 46 and 1 no in 31 under old code 3001); 2024 has none. U20-03 collaborated
+but named no partner type.
 
 Old codes: the 2020 file uses 3001, 3002, 3003, 3004 and 3011 (Viken, 2020–2023) for Halden 3101,
 Moss 3103, Sarpsborg 3105, Fredrikstad 3107 and Hvaler 3110 (data/reference/
@@ -82,7 +83,7 @@ research_collaboration;research_partner
 2020;C20-21;0301;chief_executive;;;Yes;;
 2020;U20-01;4601;unit_leader;sosial;1,5;Yes;Yes;annet
 2020;U20-02;4601;unit_leader;kultur;1;Yes;No;
-2020;U20-03;4602;unit_leader;helse_omsorg;2;Yes;Yes;universitet_hogskole
+2020;U20-03;4602;unit_leader;helse_omsorg;2;Yes;Yes;
 2020;U20-04;3001;unit_leader;oppvekst_utdanning;1;Yes;No;
 2020;U20-05;4611;unit_leader;teknisk;0,5;No;No;
 """

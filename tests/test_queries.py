@@ -310,13 +310,240 @@ def test_unknown_query_name_is_refused(snapshot, name):
         snapshot.query(name)
 
 
+# --- counties_by_code and municipalities_by_code --------------------------------------------------
+
+
+def test_counties_by_code(snapshot):
+    # Municipalities per county in the 2024 structure (Kartverket/SSB); they add up to 357.
+    sizes = {"03": 1, "11": 23, "15": 27, "18": 41, "31": 12, "32": 21, "33": 18, "34": 46}
+    sizes |= {"39": 6, "40": 17, "42": 25, "46": 43, "50": 38, "55": 21, "56": 18}
+    assert sum(sizes.values()) == 357
+    official = {
+        "18": "Nordland - Nordlánnda",
+        "50": "Trøndelag - Trööndelage",
+        "55": "Troms - Romsa - Tromssa",
+        "56": "Finnmark - Finnmárku - Finmarkku",
+    }
+    rows = records(snapshot.query("counties_by_code"))
+    assert [
+        (r["county_code"], r["county_name"], r["official_name"], r["municipalities_n"])
+        for r in rows
+    ] == [(code, name, official.get(code, name), sizes[code]) for code, name in COUNTIES]
+
+
+def test_municipalities_by_code(snapshot):
+    rows = records(snapshot.query("municipalities_by_code"))
+    assert len(rows) == 357
+    codes = [r["municipality_code"] for r in rows]
+    assert codes == sorted(set(codes))
+    by_code = {r["municipality_code"]: r for r in rows}
+    for code, name, county, county_name in [
+        ("0301", "Oslo", "03", "Oslo"),
+        ("1508", "Ålesund", "15", "Møre og Romsdal"),
+        ("1580", "Haram", "15", "Møre og Romsdal"),  # re-established in 2024
+        ("1867", "Bø", "18", "Nordland"),
+        ("3101", "Halden", "31", "Østfold"),
+        ("4601", "Bergen", "46", "Vestland"),
+        ("4626", "Øygarden", "46", "Vestland"),
+    ]:
+        assert by_code[code] == {
+            "municipality_code": code,
+            "municipality_name": name,
+            "county_code": county,
+            "county_name": county_name,
+        }
+    assert "1507" not in by_code  # Ålesund's 2020–2023 code
+    assert not any(c.startswith("30") for c in codes)  # Viken's codes
+
+
+# --- answers_by_municipality_and_wave -------------------------------------------------------------
+
+NONE_ = (0, 0, 0, 0)
+ANSWER_COLUMNS = ["responses_n", "innovated_n", "eligible_n", "yes_n"]
+
+
+def answers(snapshot, county_code, role):
+    frame = snapshot.query("answers_by_municipality_and_wave", county_code=county_code, role=role)
+    assert list(frame.columns) == [
+        "municipality_code",
+        "municipality_name",
+        "wave_year",
+        *ANSWER_COLUMNS,
+    ]
+    rows = records(frame)
+    # contiguous per municipality, waves in order within it
+    order = [r["municipality_code"] for r in rows]
+    assert order == [code for code in dict.fromkeys(order) for _ in WAVES]
+    assert [r["wave_year"] for r in rows] == list(WAVES) * (len(rows) // 3)
+    return {
+        (r["municipality_code"], r["wave_year"]): tuple(r[c] for c in ANSWER_COLUMNS) for r in rows
+    }
+
+
+def test_answers_vestland_chief_executives(snapshot):
+    found = answers(snapshot, "46", "chief_executive")
+    assert len(found) == 43 * 3
+    # (responses, innovated, innovated with yes/no, yes)
+    expected = {
+        ("4601", 2018): (1, 1, 1, 1),  # C18-01 ja/ja
+        ("4601", 2020): (1, 1, 1, 0),
+        ("4601", 2024): (1, 1, 1, 1),
+        ("4602", 2018): (1, 1, 1, 0),
+        ("4602", 2020): (1, 1, 1, 1),  # C20-02
+        ("4602", 2024): (1, 1, 1, 0),
+        ("4611", 2018): (1, 1, 1, 0),
+        ("4611", 2020): (1, 1, 1, 0),
+        ("4611", 2024): (1, 1, 1, 1),  # C24-03
+        ("4612", 2018): (1, 1, 1, 0),
+        ("4612", 2020): (1, 1, 1, 0),
+        ("4612", 2024): (1, 1, 1, 0),
+        ("4613", 2018): (1, 1, 1, 0),
+        ("4613", 2020): (1, 1, 1, 0),
+        ("4613", 2024): (1, 1, 1, 0),
+        ("4614", 2018): (1, 1, 0, 0),  # C18-06 innovated, "don't know"
+        ("4614", 2024): (1, 1, 1, 0),
+        ("4615", 2018): (1, 0, 0, 0),  # C18-07 not innovated, blank
+        ("4615", 2024): (1, 1, 1, 0),
+        ("4616", 2018): (1, 0, 0, 0),  # C18-08 not innovated, "nei"
+        ("4616", 2024): (1, 1, 1, 0),
+        ("4617", 2020): (1, 0, 0, 0),  # C20-06
+    }
+    assert {k: v for k, v in found.items() if v != NONE_} == expected
+
+
+def test_answers_vestland_unit_leaders(snapshot):
+    found = answers(snapshot, "46", "unit_leader")
+    assert {k: v for k, v in found.items() if v != NONE_} == {
+        ("4601", 2018): (2, 2, 2, 1),  # U18-01 yes, U18-02 no
+        ("4601", 2020): (2, 2, 2, 1),  # U20-01 yes, U20-02 no
+        ("4602", 2018): (2, 2, 2, 1),  # U18-03 no, U18-04 yes
+        ("4602", 2020): (1, 1, 1, 1),  # U20-03
+        ("4611", 2018): (2, 1, 1, 0),  # U18-05 no; U18-06 not innovated
+        ("4611", 2020): (1, 0, 0, 0),  # U20-05 not innovated
+        ("4612", 2018): (1, 1, 0, 0),  # U18-07 "don't know"
+    }
+
+
+def test_answers_ostfold_and_oslo_use_2024_codes(snapshot):
+    ostfold = answers(snapshot, "31", "chief_executive")
+    assert len(ostfold) == 12 * 3
+    assert ostfold[("3101", 2020)] == (1, 1, 1, 1)  # C20-11 under 3001
+    assert ostfold[("3110", 2020)] == (1, 1, 1, 0)  # C20-15 under 3011
+    assert ostfold[("3105", 2024)] == (1, 1, 1, 1)
+    assert ostfold[("3112", 2024)] == NONE_  # Råde: no answers
+    assert answers(snapshot, "03", "chief_executive") == {
+        ("0301", 2018): (1, 1, 1, 1),
+        ("0301", 2020): (1, 1, 0, 0),  # innovated, "don't know"
+        ("0301", 2024): (1, 1, 1, 1),  # written "301"
+    }
+
+
+def test_answers_unknown_county_is_empty(snapshot):
+    assert answers(snapshot, "99", "chief_executive") == {}
+
+
+# --- measure_counts_by_sector_and_wave ------------------------------------------------------------
+
+
+def test_sector_counts(snapshot):
+    frame = snapshot.query("measure_counts_by_sector_and_wave", sectors=None)
+    assert list(frame.columns) == ["area_code", "area_name", "wave_year", *COUNT_COLUMNS]
+    assert all(r["area_code"] == r["area_name"] for r in records(frame))
+    assert counts_by_area(frame) == {
+        # U18-01 2(y), U18-03 1, U18-05 0.5; U18-06 not innovated
+        ("helse_omsorg", 2018): (3, 1, 3.5, 2.0, 5.25),
+        ("helse_omsorg", 2020): (1, 1, 2.0, 2.0, 4.0),  # U20-03
+        ("helse_omsorg", 2024): ZERO,
+        ("kultur", 2018): ZERO,
+        ("kultur", 2020): ONE_NO,  # U20-02
+        ("kultur", 2024): ZERO,
+        # U18-02 1, U18-04 0.5(y); U18-07 "don't know"
+        ("oppvekst_utdanning", 2018): (2, 1, 1.5, 0.5, 1.25),
+        ("oppvekst_utdanning", 2020): ONE_NO,  # U20-04
+        ("oppvekst_utdanning", 2024): ZERO,
+        ("sosial", 2018): ZERO,
+        ("sosial", 2020): (1, 1, 1.5, 1.5, 2.25),  # U20-01
+        ("sosial", 2024): ZERO,
+        # U20-05 answered (so the sector is listed) but had not innovated
+        ("teknisk", 2018): ZERO,
+        ("teknisk", 2020): ZERO,
+        ("teknisk", 2024): ZERO,
+    }
+    assert list(counts_by_area(frame)) == sorted(counts_by_area(frame))
+
+
+def test_sector_counts_in_chosen_sectors(snapshot):
+    frame = snapshot.query("measure_counts_by_sector_and_wave", sectors=["helse_omsorg", "kultur"])
+    assert counts_by_area(frame) == {
+        ("helse_omsorg", 2018): (3, 1, 3.5, 2.0, 5.25),
+        ("helse_omsorg", 2020): (1, 1, 2.0, 2.0, 4.0),
+        ("helse_omsorg", 2024): ZERO,
+        ("kultur", 2018): ZERO,
+        ("kultur", 2020): ONE_NO,
+        ("kultur", 2024): ZERO,
+    }
+
+
+# --- partners_by_type_and_wave --------------------------------------------------------------------
+
+
+def partners(snapshot, role, sectors=None):
+    frame = snapshot.query("partners_by_type_and_wave", role=role, sectors=sectors)
+    assert list(frame.columns) == [
+        "wave_year",
+        "research_partner",
+        "n",
+        "weight_sum",
+        "weight_share",
+    ]
+    return [
+        (r["wave_year"], r["research_partner"], r["n"], r["weight_sum"], r["weight_share"])
+        for r in records(frame)
+    ]
+
+
+def test_partners_of_chief_executives(snapshot):
+    assert partners(snapshot, "chief_executive") == [
+        # 2018: C18-01 and C18-21 universitet_hogskole, C18-11 forskningsinstitutt
+        (2018, "forskningsinstitutt", 1, 1.0, pytest.approx(1 / 3)),
+        (2018, "universitet_hogskole", 2, 2.0, pytest.approx(2 / 3)),
+        # 2020: C20-02 annet, C20-11 universitet_hogskole
+        (2020, "annet", 1, 1.0, pytest.approx(0.5)),
+        (2020, "universitet_hogskole", 1, 1.0, pytest.approx(0.5)),
+        # 2024: C24-01 and C24-13 universitet_hogskole, C24-03 forskningsinstitutt, C24-21 annet
+        (2024, "annet", 1, 1.0, pytest.approx(0.25)),
+        (2024, "forskningsinstitutt", 1, 1.0, pytest.approx(0.25)),
+        (2024, "universitet_hogskole", 2, 2.0, pytest.approx(0.5)),
+    ]
+
+
+def test_partners_of_unit_leaders_are_weighted(snapshot):
+    assert partners(snapshot, "unit_leader") == [
+        # 2018: U18-04 forskningsinstitutt w 0.5, U18-01 universitet_hogskole w 2 → 0.2, 0.8
+        (2018, "forskningsinstitutt", 1, 0.5, pytest.approx(0.2)),
+        (2018, "universitet_hogskole", 1, 2.0, pytest.approx(0.8)),
+        # 2020: U20-01 annet w 1.5; U20-03 named no partner, w 2 → 1.5/3.5, 2/3.5
+        (2020, "annet", 1, 1.5, pytest.approx(1.5 / 3.5)),
+        (2020, "unknown", 1, 2.0, pytest.approx(2 / 3.5)),
+    ]
+    assert partners(snapshot, "unit_leader", ["helse_omsorg"]) == [
+        (2018, "universitet_hogskole", 1, 2.0, pytest.approx(1.0)),  # U18-01
+        (2020, "unknown", 1, 2.0, pytest.approx(1.0)),  # U20-03
+    ]
+
+
 # --- meta: every query file is tested, used and documented ----------------------------------------
 
 TESTED = {
+    "answers_by_municipality_and_wave",
+    "counties_by_code",
     "dataset_info_by_key",
     "measure_counts_by_county_and_wave",
     "measure_counts_by_municipality_and_wave",
     "measure_counts_by_nation_and_wave",
+    "measure_counts_by_sector_and_wave",
+    "municipalities_by_code",
+    "partners_by_type_and_wave",
     "waves_by_year",
 }
 
@@ -335,9 +562,16 @@ def test_every_query_file_is_tested_here():
     assert called == TESTED
 
 
-def test_every_query_file_is_used_by_the_app():
-    unused = [name for name in query_names() if not _source_mentions(name)]
-    assert not unused, f"query files not used by tracker/, dashboard.py or pages/: {unused}"
+def test_every_query_file_is_tested_or_used():
+    # A query file that no test here runs and no code in tracker/, dashboard.py or pages/ names
+    # is dead weight: delete it or use it.
+    this_file = Path(__file__).read_text(encoding="utf-8")
+    orphans = [
+        name
+        for name in query_names()
+        if f'"{name}"' not in this_file and not _source_mentions(name)
+    ]
+    assert not orphans, f"query files neither tested nor used: {orphans}"
 
 
 def _header(sql):
@@ -375,5 +609,6 @@ def test_query_output_columns_match_header(snapshot, name):
     output = "\n".join(_header(sql)).split("Output:", 1)[1]
     output = re.sub(r"\([^)]*\)", "", output)
     columns = [c.strip() for c in output.replace("\n", " ").split(",")]
-    params = {"role": "unit_leader", "sectors": None} if name.startswith("measure") else {}
+    example = {"role": "unit_leader", "sectors": None, "county_code": "46"}
+    params = {p: example[p] for p in re.findall(r"\$([a-z_]+)", sql)}
     assert list(snapshot.query(name, **params).columns) == columns

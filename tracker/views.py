@@ -192,7 +192,7 @@ ANSWER_COLOURS = {
 def answer_matrix_table(
     matrix: pd.DataFrame, lang: str, highlight: str | None = None
 ) -> pd.io.formats.style.Styler:
-    """Municipalities × waves with each answer in words (and a light colour), styled for st.table."""
+    """Municipalities × waves, each answer in words on a light colour, styled for st.table."""
     wide = matrix.pivot(
         index=["municipality_code", "municipality_name"], columns="wave_year", values="answer"
     )
