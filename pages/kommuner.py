@@ -66,14 +66,7 @@ if never.empty:
     st.caption(page.t("never_none"))
 else:
     never = never.sort_values("municipality_name", key=views.norwegian_sort_key)
-    st.table(
-        never.rename(
-            columns={
-                "municipality_name": page.t("col_municipality"),
-                "waves_answered": page.t("col_waves_answered"),
-            }
-        )[[page.t("col_municipality"), page.t("col_waves_answered")]].style.hide(axis="index")
-    )
+    st.dataframe(views.never_display_table(never, page.lang), hide_index=True, width="content")
 
 st.subheader(page.t("peers_heading"))
 if not peers:

@@ -111,7 +111,9 @@ def _read_xlsx(raw: bytes, sheet: str | None) -> pd.DataFrame:
         raise UnreadableFileError(
             f"no sheet named {sheet!r}; the workbook has: {', '.join(book.sheet_names)}"
         )
-    frame = book.parse(sheet if sheet is not None else 0, dtype=str, keep_default_na=False)
+    frame = pd.read_excel(
+        book, sheet_name=sheet if sheet is not None else 0, dtype=str, keep_default_na=False
+    )
     # Excel stores numbers such as 2024 or 301 as floats; "2024.0" must read as "2024".
     return frame.map(_excel_text)
 

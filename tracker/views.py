@@ -250,3 +250,13 @@ def partner_display_table(partners: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_share", lang): [fmt.share(s, lang) for s in partners["weight_share"]],
         }
     )
+
+
+def never_display_table(never: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Municipalities that never reported collaboration, with translated headers."""
+    return pd.DataFrame(
+        {
+            t("col_municipality", lang): never["municipality_name"],
+            t("col_waves_answered", lang): never["waves_answered"],
+        }
+    )

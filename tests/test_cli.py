@@ -1,0 +1,523 @@
+"""The command line (``python -m tracker``) on the hand-made fixture database, via subprocess.
+
+Expected numbers are counted from tests/fixtures.py (see the table there) and worked out with
+exact fractions; intervals use the closed-form Wilson formula, a different arrangement from the
+one in tracker.stats.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+from fractions import Fraction as F
+
+import pytest
+from fixtures import HEADER, build_fixture_db, sha256, write_text
+
+from tracker.settings import DEMO_DIR, PROJECT_ROOT
+
+KPI_HEADER = "area_code,area_name,wave_year,measure,n,share,ci_low,ci_high,suppressed"
+PROGRESS_HEADER = (
+    "area_code,area_name,baseline_year,baseline_share,latest_year,latest_share,"
+    "pace_pp_per_year,required_pp_per_year,pace_ratio,status,projected_year"
+)
+Z = 1.959963984540054
+COUNTY_CODES = ["03", "11", "15", "18", "31", "32", "33", "34", "39", "40", "42", "46", "50"]
+COUNTY_CODES += ["55", "56"]
+
+
+def wilson(x, n):
+    """Closed form: (2x + z² ± z·√(z² + 4x(n − x)/n)) / (2(n + z²)), clipped to [0, 1]."""
+    centre, half = 2 * x + Z * Z, Z * math.sqrt(Z * Z + 4 * x * (n - x) / n)
+    return max(0.0, (centre - half) / (2 * (n + Z * Z))), min(
+        1.0, (centre + half) / (2 * (n + Z * Z))
+    )
+
+
+def slope(points):
+    """Least-squares slope (share per year) by the textbook formula, in exact fractions."""
+    xs, ys = [F(x) for x, _ in points], [F(y) for _, y in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    return sxy / sum((x - mx) ** 2 for x in xs), mx, my
+
+
+def first_year_at(points, target):
+    b, mx, my = slope(points)
+    return math.ceil(mx + (F(target) - my) / b)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path, _ = build_fixture_db(tmp_path_factory.mktemp("cli"))
+    return path
+
+
+def run(*args, db=None, env=None):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    if db is not None:
+        clean["TRACKER_DB"] = str(db)
+    clean.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *map(str, args)],
+        cwd=PROJECT_ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def ok(*args, **kwargs):
+    done = run(*args, **kwargs)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+def csv_rows(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def number(cell):
+    return None if cell == "" else float(cell)
+
+
+def assert_cells(row, expected):
+    for key, value in expected.items():
+        if value is None:
+            assert row[key] == "", (key, row)
+        elif isinstance(value, str):
+            assert row[key] == value, (key, row)
+        else:
+            assert number(row[key]) == pytest.approx(value, abs=2e-6), (key, row)
+
+
+# --- kpi ----------------------------------------------------------------------------------------
+
+
+def test_kpi_national_csv(db):
+    out = ok("kpi", "--format", "csv", db=db)
+    assert out.splitlines()[0] == KPI_HEADER
+    rows = csv_rows(out)
+    # chief executives: 3 of 11, 2 of 10, 4 of 14 (fixture table)
+    for row, (wave, yes, n) in zip(
+        rows, [(2018, 3, 11), (2020, 2, 10), (2024, 4, 14)], strict=True
+    ):
+        low, high = wilson(yes, n)
+        assert_cells(
+            row,
+            {
+                "area_code": "NO",
+                "area_name": "Norge",
+                "wave_year": str(wave),
+                "measure": "municipalities",
+                "n": str(n),
+                "share": yes / n,
+                "ci_low": low,
+                "ci_high": high,
+                "suppressed": "false",
+            },
+        )
+    assert len(rows) == 3
+
+
+def test_kpi_hand_values_of_intervals():
+    # 3 of 11: 2x + z² = 9.841459; z·√(3.841459 + 4·3·8/11) = 1.959964·√12.568732 = 6.948517;
+    # 2(n + z²) = 29.682918 → (0.097461, 0.565645): the helper agrees with hand arithmetic.
+    assert wilson(3, 11) == pytest.approx((0.097461, 0.565645), abs=2e-6)
+
+
+def test_kpi_by_county_csv_sorted_and_suppressed(db):
+    out = ok("kpi", "--by", "county", "--format", "csv", db=db)
+    assert out.splitlines()[0] == KPI_HEADER
+    rows = csv_rows(out)
+    assert [(r["area_code"], r["wave_year"]) for r in rows] == [
+        (code, str(w)) for code in COUNTY_CODES for w in (2018, 2020, 2024)
+    ]
+    by_key = {(r["area_code"], int(r["wave_year"])): r for r in rows}
+    one_of_five = wilson(1, 5)
+    expected = {
+        ("31", 2018): (5, 0.2, one_of_five),
+        ("31", 2020): (5, 0.2, one_of_five),  # from 2020 codes 3001 ... 3011
+        ("31", 2024): (5, 0.2, one_of_five),
+        ("46", 2018): (5, 0.2, one_of_five),
+        ("46", 2020): (5, 0.2, one_of_five),
+        ("46", 2024): (8, 0.25, wilson(2, 8)),
+    }
+    for key, row in by_key.items():
+        if key in expected:
+            n, share, (low, high) = expected[key]
+            assert_cells(
+                row,
+                {
+                    "n": str(n),
+                    "share": share,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "suppressed": "false",
+                },
+            )
+        else:
+            # Oslo has 1, 0 and 1 answers; all other counties none: suppressed, cells empty
+            n = {("03", 2018): 1, ("03", 2024): 1}.get(key, 0)
+            assert_cells(
+                row,
+                {"n": str(n), "share": None, "ci_low": None, "ci_high": None, "suppressed": "true"},
+            )
+
+
+def test_kpi_one_wave(db):
+    rows = csv_rows(ok("kpi", "--by", "county", "--wave", "2024", "--format", "csv", db=db))
+    assert [r["area_code"] for r in rows] == COUNTY_CODES
+    assert {r["wave_year"] for r in rows} == {"2024"}
+
+
+def test_kpi_units_are_weighted_with_kish_n(db):
+    rows = csv_rows(ok("kpi", "--measure", "units", "--format", "csv", db=db))
+    # 2018: yes weight 2.5 of 5 = 0.5; Kish n = 25/6.5; 2020: 4 answers < 5 → suppressed; 2024: none
+    half = (
+        Z * math.sqrt(0.25 / (25 / 6.5) + Z * Z / (4 * (25 / 6.5) ** 2)) / (1 + Z * Z / (25 / 6.5))
+    )
+    assert_cells(
+        rows[0],
+        {
+            "wave_year": "2018",
+            "measure": "units",
+            "n": "5",
+            "share": 0.5,
+            "ci_low": 0.5 - half,
+            "ci_high": 0.5 + half,
+            "suppressed": "false",
+        },
+    )
+    assert_cells(rows[1], {"wave_year": "2020", "n": "4", "share": None, "suppressed": "true"})
+    assert_cells(rows[2], {"wave_year": "2024", "n": "0", "share": None, "suppressed": "true"})
+
+
+def test_kpi_by_municipality(db):
+    rows = csv_rows(ok("kpi", "--by", "municipality", "--format", "csv", db=db))
+    assert len(rows) == 357 * 3
+    halden = [r for r in rows if r["area_code"] == "3101"]
+    assert [(r["wave_year"], r["n"], r["suppressed"]) for r in halden] == [
+        ("2018", "1", "true"),
+        ("2020", "1", "true"),  # answered under old code 3001
+        ("2024", "1", "true"),
+    ]
+    keys = [(r["area_code"], r["wave_year"]) for r in rows]
+    assert keys == sorted(keys)
+
+
+def test_kpi_json(db):
+    records = json.loads(ok("kpi", "--by", "county", "--format", "json", db=db))
+    assert len(records) == 45
+    assert list(records[0]) == KPI_HEADER.split(",")
+    oslo_2018 = records[0]
+    assert oslo_2018["area_code"] == "03"
+    assert oslo_2018["suppressed"] is True
+    assert oslo_2018["share"] is None
+    assert oslo_2018["n"] == 1
+    vestland_2024 = next(r for r in records if r["area_code"] == "46" and r["wave_year"] == 2024)
+    assert vestland_2024["suppressed"] is False
+    assert vestland_2024["share"] == pytest.approx(0.25)
+    assert vestland_2024["n"] == 8
+
+
+def test_kpi_table_format(db):
+    lines = ok("kpi", db=db).splitlines()
+    assert lines[0].split() == KPI_HEADER.split(",")
+    assert len(lines) == 4
+    assert lines[1].split()[:5] == ["NO", "Norge", "2018", "municipalities", "11"]
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+NATIONAL = [(2018, F(3, 11)), (2020, F(1, 5)), (2024, F(2, 7))]
+VESTLAND = [(2018, F(1, 5)), (2020, F(1, 5)), (2024, F(1, 4))]
+
+
+def test_progress_national_csv(db):
+    out = ok("progress", "--format", "csv", db=db)
+    assert out.splitlines()[0] == PROGRESS_HEADER
+    (row,) = csv_rows(out)
+    # pace = (−8·3/11 − 2·1/5 + 10·2/7)/56 = (106/385)/56 = 0.00491651/yr = 0.491651 pp
+    # required = (3/10 − 3/11)/12 = 1/440 = 0.227273 pp; R = 2.163265 → on_track
+    pace = 100 * slope(NATIONAL)[0]
+    required = 100 * (F(3, 10) - F(3, 11)) / 12
+    assert float(pace) == pytest.approx(0.491651, abs=1e-6)
+    assert_cells(
+        row,
+        {
+            "area_code": "NO",
+            "area_name": "Norge",
+            "baseline_year": "2018",
+            "baseline_share": 3 / 11,
+            "latest_year": "2024",
+            "latest_share": 2 / 7,
+            "pace_pp_per_year": float(pace),
+            "required_pp_per_year": float(required),
+            "pace_ratio": float(pace / required),
+            "status": "on_track",
+            # fitted line reaches 0.30 at 2030.26 → 2031
+            "projected_year": str(first_year_at(NATIONAL, F(3, 10))),
+        },
+    )
+    assert row["projected_year"] == "2031"
+
+
+def test_progress_by_county_csv(db):
+    out = ok("progress", "--by", "county", "--format", "csv", db=db)
+    assert out.splitlines()[0] == PROGRESS_HEADER
+    rows = csv_rows(out)
+    assert [r["area_code"] for r in rows] == COUNTY_CODES
+    by_code = {r["area_code"]: r for r in rows}
+    # Vestland 1/5, 1/5, 2/8: pace 0.5/56 = 0.892857 pp, required 0.10/12 = 0.833333 pp,
+    # R = 1.071429; the line reaches 0.30 in 2030.0 exactly → 2030
+    assert_cells(
+        by_code["46"],
+        {
+            "baseline_share": 0.2,
+            "latest_year": "2024",
+            "latest_share": 0.25,
+            "pace_pp_per_year": 50 / 56,
+            "required_pp_per_year": 10 / 12,
+            "pace_ratio": (50 / 56) / (10 / 12),
+            "status": "on_track",
+            "projected_year": "2030",
+        },
+    )
+    assert first_year_at(VESTLAND, F(3, 10)) == 2030
+    # Østfold 1/5 in every wave: pace 0, R = 0 → limited_progress, no projection
+    assert_cells(
+        by_code["31"],
+        {
+            "baseline_share": 0.2,
+            "latest_share": 0.2,
+            "pace_pp_per_year": 0.0,
+            "required_pp_per_year": 10 / 12,
+            "pace_ratio": 0.0,
+            "status": "limited_progress",
+            "projected_year": None,
+        },
+    )
+    # Oslo (always suppressed) and counties without answers
+    for code in ("03", "11", "56"):
+        assert_cells(
+            by_code[code],
+            {
+                "baseline_year": "2018",
+                "baseline_share": None,
+                "latest_year": "2024",
+                "latest_share": None,
+                "pace_pp_per_year": None,
+                "required_pp_per_year": None,
+                "pace_ratio": None,
+                "status": "insufficient_data",
+                "projected_year": None,
+            },
+        )
+
+
+def test_progress_relative_target(db):
+    rows = {
+        r["area_code"]: r
+        for r in csv_rows(
+            ok("progress", "--by", "county", "--target-mode", "relative", "--format", "csv", db=db)
+        )
+    }
+    # Vestland: target 2 × 0.2 = 0.4; required 0.2/12 = 1.666667 pp; R = 0.892857/1.666667
+    # = 0.535714 → limited_progress; line reaches 0.4 at 2041.2 → 2042
+    assert_cells(
+        rows["46"],
+        {
+            "required_pp_per_year": 20 / 12,
+            "pace_ratio": (50 / 56) / (20 / 12),
+            "status": "limited_progress",
+            "projected_year": "2042",
+        },
+    )
+    assert first_year_at(VESTLAND, F(2, 5)) == 2042
+    (national,) = csv_rows(ok("progress", "--target-mode", "relative", "--format", "csv", db=db))
+    target = 2 * F(3, 11)
+    required = 100 * (target - F(3, 11)) / 12
+    assert_cells(
+        national,
+        {
+            "required_pp_per_year": float(required),
+            "pace_ratio": float(100 * slope(NATIONAL)[0] / required),
+            "status": "limited_progress",
+            "projected_year": str(first_year_at(NATIONAL, target)),
+        },
+    )
+
+
+def test_progress_target_year_option(db):
+    (row,) = csv_rows(ok("progress", "--target-year", "2026", "--format", "csv", db=db))
+    # required = (3/10 − 3/11)/(2026 − 2018) = 0.340909 pp
+    assert_cells(row, {"required_pp_per_year": float(100 * (F(3, 10) - F(3, 11)) / 8)})
+
+
+def test_progress_as_it_stood_at_a_wave(db):
+    (row,) = csv_rows(ok("progress", "--wave", "2020", "--format", "csv", db=db))
+    # 3/11 → 1/5 over two years: pace = (1/5 − 3/11)·100/2 = −3.636364 pp → moving_away
+    pace = float(100 * (F(1, 5) - F(3, 11)) / 2)
+    assert_cells(
+        row,
+        {
+            "latest_year": "2020",
+            "latest_share": 0.2,
+            "pace_pp_per_year": pace,
+            "status": "moving_away",
+            "projected_year": None,
+        },
+    )
+
+
+def test_progress_json(db):
+    records = json.loads(ok("progress", "--by", "county", "--format", "json", db=db))
+    assert [list(r) for r in records] == [PROGRESS_HEADER.split(",")] * 15
+    vestland = next(r for r in records if r["area_code"] == "46")
+    assert vestland["status"] == "on_track"
+    assert vestland["projected_year"] == 2030
+    assert vestland["baseline_year"] == 2018
+    oslo = records[0]
+    assert oslo["baseline_share"] is None
+    assert oslo["projected_year"] is None
+
+
+def test_progress_table_format(db):
+    lines = ok("progress", "--by", "county", db=db).splitlines()
+    assert lines[0].split() == PROGRESS_HEADER.split(",")
+    assert len(lines) == 16
+    vestland = next(line for line in lines if line.split()[0] == "46")
+    assert "on_track" in vestland.split()
+    assert "2030" in vestland.split()
+
+
+# --- import -------------------------------------------------------------------------------------
+
+BAD = [
+    HEADER,
+    "2022,N-01,4601,chief_executive,,,ja,ja,",
+    "2022,N-02,4602,chief_executive,,,kanskje,nei,",
+]
+GOOD = [
+    HEADER,
+    "2022,N-01,4601,chief_executive,,,ja,ja,",
+    "2022,N-02,4602,unit_leader,kultur,2,ja,nei,",
+]
+
+
+def test_import_bad_file_exits_2_without_traceback(db, tmp_path):
+    before = sha256(db)
+    source = write_text(tmp_path / "bad.csv", BAD)
+    done = run("import", source, db=db)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "Import rejected: 1 problem(s) found. The database was not changed." in done.stderr
+    assert "bad.csv, row 3, column innovated: 'kanskje' is not a yes/no answer" in done.stderr
+    assert sha256(db) == before
+
+
+def test_import_good_file(tmp_path):
+    target = tmp_path / "new.duckdb"
+    source = write_text(tmp_path / "good.csv", GOOD)
+    out = ok("import", source, db=target)
+    assert "Imported 2 rows for wave(s) 2022 from 1 file(s)" in out
+    assert target.exists()
+    rows = csv_rows(ok("kpi", "--format", "csv", db=target))
+    assert [(r["wave_year"], r["n"], r["suppressed"]) for r in rows] == [("2022", "1", "true")]
+
+
+def test_import_dry_run_and_wave_option(tmp_path):
+    target = tmp_path / "new.duckdb"
+    lines = [",".join(line.split(",")[1:]) for line in GOOD]  # no wave_year column
+    source = write_text(tmp_path / "no_wave.csv", lines)
+    out = ok("import", source, "--wave", "2022", "--dry-run", db=target)
+    assert out.startswith("Would import 2 rows for wave(s) 2022")
+    assert not target.exists()
+
+
+def test_import_existing_wave_needs_replace(db, tmp_path):
+    before = sha256(db)
+    source = write_text(tmp_path / "again.csv", [HEADER, "2024,N-01,4601,chief_executive,,,ja,ja,"])
+    done = run("import", source, db=db)
+    assert done.returncode == 2
+    assert "--replace" in done.stderr
+    assert sha256(db) == before
+
+
+def test_import_missing_file_exits_2(tmp_path):
+    done = run("import", tmp_path / "nowhere.csv", db=tmp_path / "db.duckdb")
+    assert done.returncode == 2
+    assert "nowhere.csv: cannot read the file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["kpi", "progress"])
+def test_missing_database_exits_1_with_a_clear_message(command, tmp_path):
+    missing = tmp_path / "missing.duckdb"
+    done = run(command, db=missing)
+    assert done.returncode == 1
+    assert f"error: no database at {missing}" in done.stderr
+    assert "python -m tracker build" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_file_that_is_not_a_database_exits_1(tmp_path):
+    notes = tmp_path / "notes.duckdb"
+    notes.write_text("not a database\n")
+    done = run("kpi", db=notes)
+    assert done.returncode == 1
+    assert "is not a readable tracker database" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("kpi", "--measure", "kommuner"),
+        ("progress", "--measure", "units2"),
+        ("kpi", "--by", "fylke"),
+        ("progress", "--by", "municipality"),
+        ("kpi", "--format", "xlsx"),
+        ("kpi", "--wave", "tjuetjuefire"),
+        ("progress", "--target-mode", "double"),
+    ],
+)
+def test_bad_arguments_exit_2(db, args):
+    done = run(*args, db=db)
+    assert done.returncode == 2
+    assert "error: argument" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_bad_setting_exits_2(db):
+    done = run("kpi", db=db, env={"TRACKER_TARGET_YEAR": "snart"})
+    assert done.returncode == 2
+    assert "error: TRACKER_TARGET_YEAR='snart' is not a year" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_db_option_overrides_environment(db, tmp_path):
+    done = run("kpi", "--db", db, "--format", "csv", db=tmp_path / "missing.duckdb")
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[0] == KPI_HEADER
+
+
+def test_demo_files_command_reproduces_the_committed_files(tmp_path):
+    out = ok("demo-files", "--out", tmp_path)
+    assert out.count("wrote ") == 3
+    for wave in (2018, 2020, 2024):
+        name = f"demo_survey_{wave}.csv"
+        assert (tmp_path / name).read_bytes() == (DEMO_DIR / name).read_bytes()
