@@ -164,3 +164,19 @@ def test_sector_scope_switch(use_demo_db: Path) -> None:
     at.radio(key="choice_sektorer").set_value("comparable").run()
     assert not at.exception
     assert at.query_params["sektorer"] == "comparable"
+
+
+def test_links_carry_every_choice(use_demo_db: Path) -> None:
+    at = open_page(
+        "pages/kommuner.py",
+        lang="en",
+        measure="units",
+        target="relative",
+        fylke="46",
+        peers="50",
+        wave="2020",
+    )
+    for link in at.sidebar.get("page_link"):
+        params = link.proto.query_string
+        assert "lang=en" in params and "measure=units" in params, params
+        assert "fylke=46" in params and "peers=50" in params, params

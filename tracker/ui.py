@@ -297,12 +297,23 @@ def _navigation(lang: str) -> None:
         st.sidebar.page_link(script, label=t(key, lang), query_params=_link_state())
 
 
+#: Page-specific choices that links carry too, so moving between pages keeps them.
+CARRIED_KEYS = ("wave", "fylke", "peers")
+
+
 def _link_state() -> dict[str, str]:
     state = {}
     for choice in SHARED_CHOICES:
         value = st.session_state.get(f"choice_{choice.key}") or st.query_params.get(choice.key)
         if value in choice.options:
             state[choice.key] = value
+    for key in CARRIED_KEYS:
+        # Before this run has made the page's widgets, the URL holds their values.
+        value = st.session_state.get(f"choice_{key}", st.query_params.get(key))
+        if isinstance(value, list):
+            value = ",".join(value)
+        if value:
+            state[key] = str(value)
     return state
 
 
