@@ -5,7 +5,7 @@ import streamlit as st
 
 from tracker import charts, kpi, ui, views
 
-page = ui.page_setup("overview_heading")
+page = ui.page_setup("overview_heading", "dashboard.py")
 st.caption(page.t("app_tagline"))
 wave = page.choose_wave(st.sidebar)
 page.show_notices()
@@ -26,33 +26,38 @@ status_col.metric(page.t("kpi_status"), figures.status, help=figures.pace_help)
 year_col.metric(page.t("kpi_projection"), figures.projection, help=figures.pace_help)
 st.caption(f"{figures.share_help} {figures.pace_help}")
 
-definition = page.t(f"definition_{page.measure}")
-shown_waves = [w for w in page.waves if w <= wave]
-ctx = page.chart_context(definition, shown_waves)
-
+ctx = page.chart_context(page.t(f"definition_{page.measure}"), [w for w in page.waves if w <= wave])
 st.subheader(page.t("trend_heading"))
 # In relative mode the national target is double the national baseline (when there is one).
 trend_target = national_progress.iloc[0]["target_share"]
-trend = charts.national_trend(
-    national[national["wave_year"] <= wave],
-    target_share=settings.target_share if pd.isna(trend_target) else trend_target,
-    baseline_year=settings.baseline_year,
-    target_year=settings.target_year,
-    ctx=ctx,
+page.chart(
+    charts.national_trend(
+        national[national["wave_year"] <= wave],
+        target_share=settings.target_share if pd.isna(trend_target) else trend_target,
+        baseline_year=settings.baseline_year,
+        target_year=settings.target_year,
+        ctx=ctx,
+    ),
+    page.file_stem("norge-utvikling", wave),
+    key="trend",
+    summary=figures.summary,
+    table=views.kpi_display_table(national, page.lang),
 )
-st.plotly_chart(trend, width="stretch", key="trend")
-st.caption(figures.summary)
-with st.expander(page.t("show_table")):
-    st.dataframe(views.kpi_display_table(national, page.lang), hide_index=True)
 
 st.subheader(page.t("counties_heading"))
 county_kpis = kpi.kpi_table(page.query, "county", page.measure, settings, wave=wave)
 county_progress = kpi.progress_table(page.query, "county", page.measure, settings, until_wave=wave)
+county_table = views.progress_display_table(county_progress, county_kpis, page.lang)
 tiles_col, dots_col = st.columns([5, 6])
-tiles_col.plotly_chart(
-    charts.county_tiles(county_progress, county_kpis, ctx=ctx), width="stretch", key="tiles"
+page.chart(
+    charts.county_tiles(county_progress, county_kpis, ctx=ctx),
+    page.file_stem("fylker-status", wave),
+    key="tiles",
+    summary=views.status_summary(county_progress, page.lang),
+    table=county_table,
+    container=tiles_col,
 )
-dots_col.plotly_chart(
+page.chart(
     charts.county_dots(
         county_kpis,
         county_progress,
@@ -61,12 +66,12 @@ dots_col.plotly_chart(
         min_n=settings.min_n,
         ctx=ctx,
     ),
-    width="stretch",
+    page.file_stem("fylker-andel", wave),
     key="dots",
+    summary=views.ranking_summary(county_kpis, page.lang, settings.min_n),
+    table=county_table,
+    container=dots_col,
 )
-with st.expander(page.t("show_table")):
-    st.dataframe(
-        views.progress_display_table(county_progress, county_kpis, page.lang), hide_index=True
-    )
-if (ui.APP_DIR / "pages" / "fylker.py").exists():
+if not page.presenting:
     st.page_link("pages/fylker.py", label=page.t("to_counties"), query_params=page.url_state())
+page.chart_pack(wave)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from tracker import charts, kpi, ui, views
 
-page = ui.page_setup("nav_counties")
+page = ui.page_setup("nav_counties", "pages/fylker.py")
 wave = page.choose_wave(st.sidebar)
 highlight = page.choose_county("highlight_label", optional=True, container=st.sidebar)
 page.show_notices()
@@ -24,13 +24,14 @@ if highlight:
     )
     status = views.status_text(chosen_progress["status"], page.lang)
     st.markdown(f"**{ui.escape_markdown(summary)}** {status}.")
-    st.page_link(
-        "pages/kommuner.py",
-        label=page.t("to_municipalities", county=chosen["area_name"]),
-        query_params={**page.url_state(), "fylke": highlight},
-    )
+    if not page.presenting:
+        st.page_link(
+            "pages/kommuner.py",
+            label=page.t("to_municipalities", county=chosen["area_name"]),
+            query_params={**page.url_state(), "fylke": highlight},
+        )
 
-st.plotly_chart(
+page.chart(
     charts.county_dots(
         kpis,
         progress,
@@ -40,8 +41,9 @@ st.plotly_chart(
         ctx=ctx,
         highlight=highlight or None,
     ),
-    width="stretch",
+    page.file_stem("fylker-rangering", wave),
     key="ranking",
+    summary=views.ranking_summary(kpis, page.lang, settings.min_n),
 )
 
 st.subheader(page.t("progress_table_heading", wave=wave))
@@ -62,7 +64,7 @@ st.table(views.highlight_rows(table, ordered["area_code"] == highlight))
 page.show_notices()
 
 st.subheader(page.t("multiples_heading"))
-st.plotly_chart(
+page.chart(
     charts.county_small_multiples(
         kpis_all[kpis_all["wave_year"] <= wave],
         progress,
@@ -71,8 +73,9 @@ st.plotly_chart(
         ctx=ctx,
         highlight=highlight or None,
     ),
-    width="stretch",
+    page.file_stem("fylker-utvikling", wave),
     key="multiples",
+    summary=views.status_summary(progress, page.lang),
+    table=views.kpi_display_table(kpis_all, page.lang),
 )
-with st.expander(page.t("show_table")):
-    st.dataframe(views.kpi_display_table(kpis_all, page.lang), hide_index=True)
+page.chart_pack(wave, highlight)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from tracker import charts, kpi, ui, views
 
-page = ui.page_setup("nav_municipalities")
+page = ui.page_setup("nav_municipalities", "pages/kommuner.py")
 counties = page.counties()
 names = dict(zip(counties["county_code"], counties["county_name"], strict=True))
 county = page.choose_county("county_label", optional=False, container=st.sidebar)
@@ -34,7 +34,11 @@ def open_municipality(code: str, county_code: str) -> None:
     st.session_state["choice_kommune"] = code
 
 
-search = st.text_input(page.t("search_label"), max_chars=60, key="municipality_search")
+search = (
+    ""
+    if page.presenting
+    else st.text_input(page.t("search_label"), max_chars=60, key="municipality_search")
+)
 if search.strip():
     found = views.search_municipalities(municipalities, search)
     if found.empty:
@@ -70,7 +74,8 @@ else:
 
 st.subheader(page.t("peers_heading"))
 if not peers:
-    st.info(page.t("peers_hint"), icon=":material/compare_arrows:")
+    if not page.presenting:
+        st.info(page.t("peers_hint"), icon=":material/compare_arrows:")
 else:
     latest = page.waves[-1]
     kpis_all = kpi.kpi_table(page.query, "county", page.measure, settings)
@@ -79,19 +84,22 @@ else:
     ctx = page.chart_context(page.t(f"definition_{page.measure}"), page.waves)
     relative = page.target_mode == "relative"
     trend_col, latest_col = st.columns(2)
-    trend_col.plotly_chart(
+    peer_kpis = kpis_all[kpis_all["area_code"].isin(chosen)]
+    page.chart(
         charts.trend_lines(
-            kpis_all[kpis_all["area_code"].isin(chosen)],
+            peer_kpis,
             chosen,
             title=page.t("chart_peers_title"),
             target_share=None if relative else settings.target_share,
             ctx=ctx,
         ),
-        width="stretch",
+        page.file_stem("sammenligning-utvikling", names[county]),
         key="peer_trends",
+        table=views.kpi_display_table(peer_kpis, page.lang),
+        container=trend_col,
     )
     latest_kpis = kpis_all[(kpis_all["wave_year"] == latest) & kpis_all["area_code"].isin(chosen)]
-    latest_col.plotly_chart(
+    page.chart(
         charts.county_dots(
             latest_kpis,
             progress[progress["area_code"].isin(chosen)],
@@ -101,11 +109,14 @@ else:
             ctx=ctx,
             highlight=county,
         ),
-        width="stretch",
+        page.file_stem("sammenligning", names[county], latest),
         key="peer_latest",
+        summary=views.ranking_summary(latest_kpis, page.lang, settings.min_n),
+        container=latest_col,
     )
     st.table(
         views.progress_display_table(
             progress[progress["area_code"].isin(chosen)], latest_kpis, page.lang
         ).style.hide(axis="index")
     )
+page.chart_pack(names[county], *peers)

@@ -5,8 +5,8 @@ import streamlit as st
 
 from tracker import charts, kpi, reference, ui, views
 
-page = ui.page_setup("nav_sectors")
-if page.measure != "units":
+page = ui.page_setup("nav_sectors", "pages/sektorer.py")
+if page.measure != "units" and not page.presenting:
     st.info(page.t("sectors_measure_note"), icon=":material/info:")
 scope = ui.url_choice(
     "sektorer",
@@ -32,7 +32,9 @@ order = ["all", *[s for s in reference.SECTORS if s in set(by_sector["area_code"
 ctx = page.chart_context(page.t("definition_units"), page.waves)
 
 st.subheader(page.t("sectors_heading"))
-st.plotly_chart(
+latest = lines[lines["wave_year"] == page.waves[-1]]
+named = lines.assign(area_name=lines["area_code"].map(names))
+page.chart(
     charts.trend_lines(
         lines,
         order,
@@ -41,20 +43,25 @@ st.plotly_chart(
         ctx=ctx,
         names=names,
     ),
-    width="stretch",
+    page.file_stem("sektorer", scope),
     key="sectors",
+    summary=views.ranking_summary(
+        latest[latest["area_code"] != "all"], page.lang, settings.min_n, names
+    ),
+    table=views.kpi_display_table(named, page.lang).rename(
+        columns={page.t("col_area"): page.t("col_sector")}
+    ),
 )
-with st.expander(page.t("show_table")):
-    table = views.kpi_display_table(
-        lines.assign(area_name=lines["area_code"].map(names)), page.lang
-    )
-    st.dataframe(table.rename(columns={page.t("col_area"): page.t("col_sector")}), hide_index=True)
 
 st.subheader(page.t("partners_heading"))
 partners = page.query(
     "partners_by_type_and_wave", role=kpi.ROLE_BY_MEASURE["units"], sectors=sectors
 )
 partner_ctx = page.chart_context(page.t("partners_subtitle"), page.waves)
-st.plotly_chart(charts.partner_shares(partners, ctx=partner_ctx), width="stretch", key="partners")
-with st.expander(page.t("show_table")):
-    st.dataframe(views.partner_display_table(partners, page.lang), hide_index=True)
+page.chart(
+    charts.partner_shares(partners, ctx=partner_ctx),
+    page.file_stem("partnere", scope),
+    key="partners",
+    table=views.partner_display_table(partners, page.lang),
+)
+page.chart_pack(scope)

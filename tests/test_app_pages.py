@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tracker import export
 from tracker.i18n import t
 from tracker.ui import PAGES
 from tracker.views import status_text
@@ -82,8 +83,10 @@ def test_page_runs(use_demo_db: Path, script: str, lang: str, measure: str) -> N
     at = open_page(script, lang=lang, measure=measure)
     assert at.title, "every page has a heading"
     assert any(w.body == t("demo_banner", lang) for w in at.warning)
-    links = at.sidebar.get("page_link")
-    assert len(links) == len(PAGE_FILES)
+    labels = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert [label for label in labels if label != t("presentation_link", lang)] == [
+        t(key, lang) for script, key in PAGES if script in PAGE_FILES
+    ]
 
 
 @pytest.mark.parametrize("script", PAGE_FILES)
@@ -180,3 +183,48 @@ def test_links_carry_every_choice(use_demo_db: Path) -> None:
         params = link.proto.query_string
         assert "lang=en" in params and "measure=units" in params, params
         assert "fylke=46" in params and "peers=50" in params, params
+
+
+WIDGETS = ("radio", "selectbox", "multiselect", "text_input", "button", "download_button")
+
+
+@pytest.mark.parametrize("script", PAGE_FILES)
+def test_presentation_mode_shows_content_only(use_demo_db: Path, script: str) -> None:
+    at = open_page(script, presentasjon="1", fylke="46", peers="50")
+    for kind in WIDGETS:
+        assert not at.get(kind), f"{kind} shown in presentation mode"
+    assert not at.sidebar.get("page_link")
+    assert at.get("plotly_chart"), "charts stay"
+    assert any(w.body == t("demo_banner", "nb") for w in at.warning), "demo banner stays"
+
+
+def test_presentation_mode_keeps_other_choices(use_demo_db: Path) -> None:
+    at = open_page("pages/fylker.py", presentasjon="1", lang="en", fylke="46", wave="2020")
+    assert at.title[0].value == t("nav_counties", "en")
+    assert any(m.value.startswith("**Vestland") for m in at.markdown)
+    assert at.query_params["wave"] == "2020"
+
+
+def test_presentation_link_carries_the_view(use_demo_db: Path) -> None:
+    at = open_page("pages/fylker.py", fylke="46", sort="name")
+    link = next(
+        link
+        for link in at.sidebar.get("page_link")
+        if link.proto.label == t("presentation_link", "nb")
+    )
+    query = link.proto.query_string
+    assert "presentasjon=1" in query and "fylke=46" in query and "sort=name" in query
+
+
+def test_every_chart_has_downloads_and_file_names(use_demo_db: Path) -> None:
+    at = open_page("pages/fylker.py", wave="2024")
+    downloads = at.get("download_button")
+    assert len(downloads) == 2 * len(at.get("plotly_chart"))
+
+
+@pytest.mark.skipif(export.browser_path() is None, reason="kaleido needs Chromium")
+def test_chart_pack_button_renders_zip(use_demo_db: Path) -> None:
+    at = open_page("dashboard.py")
+    at.button(key="make_pack").click().run()
+    assert not at.exception
+    assert any(d.proto.label == t("pack_download", "nb") for d in at.get("download_button"))

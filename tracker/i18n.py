@@ -207,6 +207,39 @@ TEXT: dict[str, dict[str, str]] = {
     "partners_heading": {"nb": "Type forskningspartner", "en": "Type of research partner"},
     "col_sector": {"nb": "Sektor", "en": "Sector"},
     "col_partner": {"nb": "Partner", "en": "Partner"},
+    # --- exports and presentation ---------------------------------------------------------------
+    "file_prefix": {"nb": "fou-samarbeid", "en": "research-collaboration"},
+    "download_png": {"nb": "PNG", "en": "PNG"},
+    "download_svg": {"nb": "SVG", "en": "SVG"},
+    "download_help": {
+        "nb": "Last ned figuren med tittel, kilde og dato i valgt bildeformat (PNG i dobbel oppløsning).",
+        "en": "Download the chart with title, source and date in the chosen image size (PNG at double resolution).",
+    },
+    "export_unavailable": {
+        "nb": "Bildeeksport trenger Chromium eller Chrome på serveren. Installer det (Debian: apt-get install chromium) eller sett BROWSER_PATH. Kameraknappen over figuren lager fortsatt PNG i nettleseren.",
+        "en": "Image export needs Chromium or Chrome on the server. Install it (Debian: apt-get install chromium) or set BROWSER_PATH. The camera button above the chart still makes a PNG in the browser.",
+    },
+    "pack_heading": {"nb": "Alle figurene", "en": "All charts"},
+    "pack_button": {
+        "nb": "Lag bildepakke ({n} figurer, PNG og SVG)",
+        "en": "Make image pack ({n} charts, PNG and SVG)",
+    },
+    "pack_progress": {
+        "nb": "Tegner {done} av {total}: {name}",
+        "en": "Drawing {done} of {total}: {name}",
+    },
+    "pack_download": {"nb": "Last ned bildepakken (ZIP)", "en": "Download the image pack (ZIP)"},
+    "preset_label": {"nb": "Bildeformat for nedlasting", "en": "Image size for downloads"},
+    "preset_slide": {"nb": "Lysbilde 16:9 (1600 × 900)", "en": "Slide 16:9 (1600 × 900)"},
+    "preset_social": {
+        "nb": "Sosiale medier, kvadrat (1080 × 1080)",
+        "en": "Social media, square (1080 × 1080)",
+    },
+    "preset_report": {
+        "nb": "Rapport, A4-bredde (1240 × 780)",
+        "en": "Report, A4 width (1240 × 780)",
+    },
+    "presentation_link": {"nb": "Presentasjonsmodus", "en": "Presentation mode"},
     # --- statuses -------------------------------------------------------------------------------
     "status_achieved": {"nb": "Målet er nådd", "en": "Target achieved"},
     "status_on_track": {"nb": "I rute", "en": "On track"},
@@ -255,6 +288,14 @@ TEXT: dict[str, dict[str, str]] = {
     "summary_suppressed": {
         "nb": "{area}: andelen vises ikke (færre enn {min_n} svar).",
         "en": "{area}: share not shown (fewer than {min_n} responses).",
+    },
+    "summary_ranking": {
+        "nb": "Høyest: {top} ({top_share}). Lavest: {bottom} ({bottom_share}).",
+        "en": "Highest: {top} ({top_share}). Lowest: {bottom} ({bottom_share}).",
+    },
+    "summary_hidden": {
+        "nb": "Ikke vist (færre enn {min_n} svar): {areas}.",
+        "en": "Not shown (fewer than {min_n} responses): {areas}.",
     },
     "gap_below": {"nb": "{pp} under", "en": "{pp} below"},
     "gap_above": {"nb": "{pp} over", "en": "{pp} above"},

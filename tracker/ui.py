@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from tracker import build
+from tracker import build, export
 from tracker.charts import ChartContext
 from tracker.db import DatabaseError, Snapshot, file_version, open_snapshot
 from tracker.format import LANGUAGES
@@ -64,7 +65,15 @@ class Page:
     snapshot: Snapshot
     dataset: dict[str, str]
     waves: list[int]
+    script: str
+    preset: str = export.DEFAULT_PRESET
     notices: list[str] = field(default_factory=list)
+    #: (file stem, figure) of every chart drawn so far, for the chart pack.
+    figures: list[tuple[str, go.Figure]] = field(default_factory=list)
+
+    @property
+    def presenting(self) -> bool:
+        return presenting()
 
     @property
     def demo(self) -> bool:
@@ -83,6 +92,105 @@ class Page:
         built = self.dataset.get("built_at", "")[:10]
         source = t("chart_source", self.lang, waves=", ".join(map(str, waves)), date=built)
         return ChartContext(lang=self.lang, demo=self.demo, subtitle=subtitle, source=source)
+
+    def file_stem(self, *parts: object) -> str:
+        """Descriptive file name stem: 'fou-samarbeid-fylker-2024-kommuner'."""
+        measure = self.t(f"measure_{self.measure}_short")
+        return export.file_name([self.t("file_prefix"), *parts, measure], "x")[:-2]
+
+    def chart(
+        self,
+        fig: go.Figure,
+        stem: str,
+        *,
+        key: str,
+        summary: str | None = None,
+        table: pd.DataFrame | None = None,
+        container: Any = None,
+    ) -> None:
+        """Draw a chart with its summary sentence, PNG/SVG downloads and a table alternative."""
+        place = container if container is not None else st.container()
+        self.figures.append((stem, fig))
+        size = export.PRESETS[self.preset]
+        config = {
+            "displaylogo": False,
+            "displayModeBar": not self.presenting,
+            "toImageButtonOptions": {
+                "format": "png",
+                "filename": stem,
+                "width": size.width,
+                "height": size.height,
+                "scale": export.SCALE,
+            },
+        }
+        place.plotly_chart(fig, width="stretch", key=key, config=config)
+        if summary:
+            place.caption(summary)
+        if self.presenting:
+            return
+        available = export.browser_path() is not None
+        buttons = place.columns([1, 1, 4])
+        for column, fmt in zip(buttons, export.FORMATS, strict=False):
+            column.download_button(
+                self.t(f"download_{fmt}"),
+                data=_deferred_image(fig, fmt, self.preset),
+                file_name=f"{stem}.{fmt}",
+                mime="image/png" if fmt == "png" else "image/svg+xml",
+                key=f"{key}_{fmt}",
+                disabled=not available,
+                help=self.t("download_help" if available else "export_unavailable"),
+                on_click="ignore",
+            )
+        if table is not None:
+            with place.expander(self.t("show_table")):
+                st.dataframe(table, hide_index=True)
+
+    def chart_pack(self, *parts: object) -> None:
+        """A button that renders every chart of this view as PNG and SVG into one ZIP."""
+        if self.presenting or not self.figures:
+            return
+        st.divider()
+        st.subheader(self.t("pack_heading"))
+        if export.browser_path() is None:
+            st.info(self.t("export_unavailable"), icon=":material/info:")
+            return
+        view_key = "|".join(
+            map(
+                str,
+                (
+                    self.script,
+                    self.lang,
+                    self.measure,
+                    self.target_mode,
+                    self.preset,
+                    *parts,
+                    self.snapshot.version,
+                ),
+            )
+        )
+        if st.button(self.t("pack_button", n=len(self.figures)), key="make_pack"):
+            bar = st.progress(0.0, text=self.t("pack_progress", done=0, total=1, name=""))
+
+            def report(done: int, total: int, name: str) -> None:
+                bar.progress(
+                    done / total, self.t("pack_progress", done=done, total=total, name=name)
+                )
+
+            st.session_state["chart_pack"] = (
+                view_key,
+                export.chart_pack(self.figures, self.preset, report),
+            )
+        made = st.session_state.get("chart_pack")
+        if made and made[0] == view_key:
+            st.download_button(
+                self.t("pack_download"),
+                data=made[1],
+                file_name=self.file_stem(*parts, "bildepakke") + ".zip",
+                mime="application/zip",
+                key="pack_download",
+                on_click="ignore",
+                type="primary",
+            )
 
     def choose_wave(self, container: Any = None) -> int:
         """The wave chosen in the URL (``?wave=2024``), defaulting to the latest wave."""
@@ -133,6 +241,32 @@ class Page:
         return {"lang": self.lang, "measure": self.measure, "target": self.target_mode}
 
 
+PRESENTATION_KEY = "presentasjon"
+#: Hides every piece of Streamlit chrome and enlarges type for a clean 1920×1080 screenshot.
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], [data-testid="stMainMenu"], footer { display: none !important; }
+html { font-size: 20px; }
+.block-container, [data-testid="stMainBlockContainer"] {
+    padding: 1.5rem 3rem 1rem 3rem !important; max-width: 100% !important;
+}
+</style>
+"""
+
+
+def presenting() -> bool:
+    """True in presentation mode (``?presentasjon=1``): content only, no widgets or chrome."""
+    return st.query_params.get(PRESENTATION_KEY) == "1"
+
+
+def _deferred_image(fig: go.Figure, fmt: str, preset: str) -> Callable[[], bytes]:
+    # Rendered only when the button is clicked: drawing every image on every run would cost
+    # about a quarter of a second per chart and format.
+    return lambda: export.render(fig, fmt, preset)
+
+
 def escape_markdown(text: str) -> str:
     """Text from data shown in Markdown: no formatting, links or HTML can come through."""
     return "".join(f"\\{c}" if c in "\\`*_{}[]<>()#+-.!|~$" else c for c in text)
@@ -168,6 +302,8 @@ def url_choice(
     widget's own state wins and is written back to the URL, so a copied link reopens this view.
     """
     widget_key = url_value(key, options, default, notices, lang)
+    if presenting():
+        return st.session_state[widget_key]
     place = container if container is not None else st.sidebar
     make = place.radio if widget == "radio" else place.selectbox
     value = make(label, options, format_func=format_func, key=widget_key)
@@ -218,6 +354,8 @@ def url_multi_choice(
             if len(chosen) != len(parts):
                 notices.append(t("param_ignored", lang, name=key[:40], valid=", ".join(options)))
         st.session_state[widget_key] = chosen
+    if presenting():
+        return list(st.session_state[widget_key])
     place = container if container is not None else st.sidebar
     values = place.multiselect(
         label, options, format_func=format_func, key=widget_key, max_selections=max_selections
@@ -238,9 +376,19 @@ def _choice_widget(choice: Choice, lang: str, notices: list[str], defaults: dict
     )
 
 
-def page_setup(title_key: str) -> Page:
-    """Configure the page, render the sidebar, open the data; stop with a message on failure."""
-    st.set_page_config(page_title=t("app_title", DEFAULT_LANGUAGE), page_icon="📈", layout="wide")
+def page_setup(title_key: str, script: str) -> Page:
+    """Configure the page, render the sidebar, open the data; stop with a message on failure.
+
+    ``script`` is the page's own path (e.g. "pages/fylker.py"), for links back to this view.
+    """
+    st.set_page_config(
+        page_title=t("app_title", DEFAULT_LANGUAGE),
+        page_icon="📈",
+        layout="wide",
+        initial_sidebar_state="collapsed" if presenting() else "auto",
+    )
+    if presenting():
+        st.html(PRESENTATION_CSS)
     notices: list[str] = []
     lang = st.session_state.get("choice_lang") or read_param("lang", LANGUAGES, notices, "nb")
     lang = lang or DEFAULT_LANGUAGE
@@ -256,7 +404,24 @@ def page_setup(title_key: str) -> Page:
     values = {c.key: _choice_widget(c, lang, notices, defaults) for c in SHARED_CHOICES}
     lang = values["lang"]
     settings = settings.with_overrides(target_mode=values["target"])
-    st.sidebar.caption(t("target_year_note", lang, year=settings.target_year))
+    preset = url_choice(
+        "bilde",
+        tuple(export.PRESETS),
+        export.DEFAULT_PRESET,
+        t("preset_label", lang),
+        lambda key: t(f"preset_{key}", lang),
+        notices,
+        lang,
+        widget="selectbox",
+    )
+    if not presenting():
+        st.sidebar.caption(t("target_year_note", lang, year=settings.target_year))
+        st.sidebar.page_link(
+            script,
+            label=t("presentation_link", lang),
+            icon=":material/slideshow:",
+            query_params={**_link_state(), **_page_state(), PRESENTATION_KEY: "1"},
+        )
 
     snapshot = _open_database(settings.db, lang)
     path = snapshot.path
@@ -276,6 +441,8 @@ def page_setup(title_key: str) -> Page:
         snapshot=snapshot,
         dataset=dataset,
         waves=waves,
+        script=script,
+        preset=preset,
         notices=notices,
     )
     if page.demo:
@@ -287,10 +454,15 @@ def page_setup(title_key: str) -> Page:
     return page
 
 
+def _page_state() -> dict[str, str]:
+    """Every other parameter of the current URL (e.g. sort order, sector scope)."""
+    return {k: v for k, v in st.query_params.to_dict().items() if k != PRESENTATION_KEY}
+
+
 def _navigation(lang: str) -> None:
     # Streamlit only knows pages/ files (and allows links to them) when pages/ has any.
     available = [(script, key) for script, key in PAGES if (APP_DIR / script).exists()]
-    if len(available) < 2:
+    if len(available) < 2 or presenting():
         return
     st.sidebar.subheader(t("nav_heading", lang))
     for script, key in available:

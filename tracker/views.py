@@ -260,3 +260,41 @@ def never_display_table(never: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_waves_answered", lang): never["waves_answered"],
         }
     )
+
+
+def ranking_summary(
+    kpis: pd.DataFrame, lang: str, min_n: int, names: dict[str, str] | None = None
+) -> str:
+    """One sentence naming the highest and lowest shown share and any hidden areas."""
+    label = (names or {}).get
+    shown = kpis.dropna(subset=["share"]).sort_values("share")
+    parts = []
+    if not shown.empty:
+        top, bottom = shown.iloc[-1], shown.iloc[0]
+        parts.append(
+            t(
+                "summary_ranking",
+                lang,
+                top=label(top["area_code"]) or top["area_name"],
+                top_share=fmt.share(top["share"], lang, 0),
+                bottom=label(bottom["area_code"]) or bottom["area_name"],
+                bottom_share=fmt.share(bottom["share"], lang, 0),
+            )
+        )
+    hidden = kpis[kpis["share"].isna()]
+    if not hidden.empty:
+        listed = ", ".join(
+            label(c) or n for c, n in zip(hidden["area_code"], hidden["area_name"], strict=True)
+        )
+        parts.append(t("summary_hidden", lang, min_n=min_n, areas=listed))
+    return " ".join(parts)
+
+
+def status_summary(progress: pd.DataFrame, lang: str) -> str:
+    """How many areas have each status, in words: 'Målet er nådd: 1. I rute: 4. …'."""
+    counts = progress["status"].value_counts()
+    return " ".join(
+        f"{status_text(status, lang)}: {int(counts[status])}."
+        for status in STATUSES
+        if status in counts.index
+    )
