@@ -69,9 +69,8 @@ def cli_progress(db: Path, measure: str, mode: str) -> dict[str, dict[str, str]]
 
 
 def test_every_page_in_the_menu_exists() -> None:
-    assert {"dashboard.py", "pages/fylker.py", "pages/kommuner.py", "pages/sektorer.py"} <= set(
-        PAGE_FILES
-    )
+    expected = {"dashboard.py", "pages/fylker.py", "pages/kommuner.py", "pages/sektorer.py"}
+    assert expected | {"pages/metode.py"} <= set(PAGE_FILES)
     on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
     assert on_disk <= set(PAGE_FILES), "every page file must be reachable from the menu"
 
@@ -194,7 +193,8 @@ def test_presentation_mode_shows_content_only(use_demo_db: Path, script: str) ->
     for kind in WIDGETS:
         assert not at.get(kind), f"{kind} shown in presentation mode"
     assert not at.sidebar.get("page_link")
-    assert at.get("plotly_chart"), "charts stay"
+    if script != "pages/metode.py":
+        assert at.get("plotly_chart"), "charts stay"
     assert any(w.body == t("demo_banner", "nb") for w in at.warning), "demo banner stays"
 
 
@@ -228,3 +228,9 @@ def test_chart_pack_button_renders_zip(use_demo_db: Path) -> None:
     at.button(key="make_pack").click().run()
     assert not at.exception
     assert any(d.proto.label == t("pack_download", "nb") for d in at.get("download_button"))
+
+
+def test_method_page_offers_data_pack(use_demo_db: Path) -> None:
+    at = open_page("pages/metode.py", lang="en")
+    assert any(d.proto.label == t("downloads_button", "en") for d in at.get("download_button"))
+    assert any("Demo data" in m.value for m in at.markdown)

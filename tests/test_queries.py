@@ -74,6 +74,22 @@ def test_waves_by_year(snapshot):
     assert pd.isna(rows[2]["note"])  # blank in waves.csv is stored as NULL, not ""
 
 
+# --- imports_by_time -----------------------------------------------------------------------------
+
+
+def test_imports_by_time(snapshot):
+    # One row per imported file (one import of three files), with its rows and sha256.
+    rows = records(snapshot.query("imports_by_time"))
+    assert sorted(r["file_name"] for r in rows) == sorted(file_name(w) for w in SURVEYS)
+    for r in rows:
+        wave = next(w for w in SURVEYS if file_name(w) == r["file_name"])
+        text = SURVEYS[wave]
+        assert r["sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
+        assert r["rows"] == len(text.strip().splitlines()) - 1
+        assert r["wave_years"] == str(wave)
+    assert len({r["imported_at"] for r in rows}) == 1
+
+
 # --- dataset_info_by_key --------------------------------------------------------------------------
 
 
@@ -538,6 +554,7 @@ TESTED = {
     "answers_by_municipality_and_wave",
     "counties_by_code",
     "dataset_info_by_key",
+    "imports_by_time",
     "measure_counts_by_county_and_wave",
     "measure_counts_by_municipality_and_wave",
     "measure_counts_by_nation_and_wave",

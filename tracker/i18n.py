@@ -240,6 +240,67 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Report, A4 width (1240 × 780)",
     },
     "presentation_link": {"nb": "Presentasjonsmodus", "en": "Presentation mode"},
+    # --- method page ----------------------------------------------------------------------------
+    "method_definitions_heading": {"nb": "Definisjoner", "en": "Definitions"},
+    "method_definitions": {
+        "nb": """**Kommunemålet** (hovedtallet, «15 % av kommunene»): blant rådmennene (kommunedirektørene) som oppgir at kommunen har innført en innovasjon og svarer ja eller nei på om de samarbeidet med forskere om den nyeste, andelen som svarer ja. Uvektet andel med 95 % Wilson-intervall.
+
+**Enhetsmålet**: det samme spørsmålet til enhetsledere, vektet (Σw·y / Σw). Intervallet er et Wilson-intervall med Kishs effektive utvalgsstørrelse (Σw)² / Σw²; n er antall svar (uvektet).
+
+**Skjuling**: andeler som bygger på færre enn {min_n} svar vises ikke. Oslo er én kommune, så Oslos andel på kommunemålet er alltid skjult.
+
+**Målet**: {target} for alle (absolutt), eller dobling av områdets egen andel i {baseline} (relativ). Avtalen satte ikke noe årstall; målåret {target_year} er en antagelse.
+
+**Takt og status** (etter Eurostats metode for fremdriftsmåling, i prosentpoeng): takt = stigningstallet til minste kvadraters linje gjennom områdets bølger; nødvendig takt = (mål − andel {baseline}) / ({target_year} − {baseline}); R = takt / nødvendig takt. *Målet er nådd*: siste andel ≥ målet. *I rute*: R ≥ 0,95. *Må øke farten*: 0,60 ≤ R < 0,95. *Liten fremgang*: 0 ≤ R < 0,60. *Går feil vei*: R < 0. *For lite data*: andelen i {baseline} eller siste bølge mangler eller er skjult, eller færre enn to bølger. «Fra nå» = (mål − siste andel) / ({target_year} − siste år).
+
+**Når målet**: det første hele året der den tilpassede linjen når målet; «ikke i dagens takt» når takten er null eller negativ.""",
+        "en": """**Municipality measure** (the headline, "15% of municipalities"): among chief executives who report that the municipality introduced an innovation and answer yes or no on whether they collaborated with researchers on the newest one, the share answering yes. Unweighted share with a 95% Wilson interval.
+
+**Unit measure**: the same question to unit leaders, weighted (Σw·y / Σw). The interval is a Wilson interval with Kish's effective sample size (Σw)² / Σw²; n is the number of responses (unweighted).
+
+**Suppression**: shares based on fewer than {min_n} responses are not shown. Oslo is one municipality, so its municipality-measure share is always hidden.
+
+**Target**: {target} for all (absolute), or double the area's own {baseline} share (relative). The agreement set no year; the target year {target_year} is an assumption.
+
+**Pace and status** (after Eurostat's progress method, in percentage points): pace = least-squares slope over the area's waves; required pace = (target − {baseline} share) / ({target_year} − {baseline}); R = pace / required pace. *Target achieved*: latest share ≥ target. *On track*: R ≥ 0.95. *Acceleration needed*: 0.60 ≤ R < 0.95. *Limited progress*: 0 ≤ R < 0.60. *Moving away*: R < 0. *Insufficient data*: the {baseline} or latest share is missing or hidden, or fewer than two waves. "From now" = (target − latest share) / ({target_year} − latest year).
+
+**Reaches target**: the first whole year in which the fitted line reaches the target; "not at the current pace" when the pace is zero or negative.""",
+    },
+    "method_sources_heading": {"nb": "Kilder og lisenser", "en": "Sources and licences"},
+    "method_sources": {
+        "nb": """- Undersøkelsen: KS Innovasjonsbarometer for kommunal sektor (bølger 2018, 2020 og 2024). Bare nasjonale tall er publisert; fylkestallene her er beregnet fra svarene.
+- Kommune- og fylkesnummer, navn og 2024-struktur, omkodinger 2020→2024: Kartverket/SSB.
+- Målet: avtalen mellom Forskningsrådet og KS (februar 2019): andelen skal minst dobles fra 15 %.""",
+        "en": """- The survey: KS Innovation Barometer for the municipal sector (waves 2018, 2020 and 2024). Only national figures are published; the county figures here are computed from the responses.
+- Municipality and county codes, names and 2024 structure, 2020→2024 code changes: Kartverket/SSB.
+- The target: the agreement between the Research Council of Norway and KS (February 2019): the share should at least double from 15%.""",
+    },
+    "method_dataset_heading": {"nb": "Datagrunnlaget", "en": "The data"},
+    "dataset_kind_demo": {"nb": "Demodata (oppdiktede svar)", "en": "Demo data (invented answers)"},
+    "dataset_kind_survey": {"nb": "Undersøkelsesdata (importert)", "en": "Survey data (imported)"},
+    "dataset_summary": {
+        "nb": "**Type:** {kind}. **Bygget:** {built}. **Skjemaversjon:** {schema}. **Bølger:** {waves}.",
+        "en": "**Kind:** {kind}. **Built:** {built}. **Schema version:** {schema}. **Waves:** {waves}.",
+    },
+    "waves_heading": {"nb": "Bølger", "en": "Waves"},
+    "imports_heading": {"nb": "Importlogg", "en": "Import log"},
+    "col_fieldwork": {"nb": "Feltarbeid", "en": "Fieldwork"},
+    "col_source": {"nb": "Kilde", "en": "Source"},
+    "col_note": {"nb": "Merknad", "en": "Note"},
+    "col_imported_at": {"nb": "Importert (UTC)", "en": "Imported (UTC)"},
+    "col_file": {"nb": "Fil", "en": "File"},
+    "col_rows": {"nb": "Rader", "en": "Rows"},
+    "col_sha256": {"nb": "SHA-256", "en": "SHA-256"},
+    "downloads_heading": {"nb": "Last ned tallene", "en": "Download the numbers"},
+    "downloads_caption": {
+        "nb": "Alle tabellene for valgt mål som CSV (andeler som brøk 0–1) i én ZIP, med en README som forklarer kolonner og definisjoner.",
+        "en": "All tables for the chosen measure as CSV (shares as fractions 0–1) in one ZIP, with a README explaining columns and definitions.",
+    },
+    "downloads_button": {"nb": "Last ned tabellene (ZIP)", "en": "Download the tables (ZIP)"},
+    "readme_columns": {
+        "nb": """Kolonner: area_code/area_name = område (NO = Norge, fylkesnummer, kommunenummer eller sektor); wave_year = bølge; n = antall svar i nevneren (uvektet); share = andel 0–1; ci_low/ci_high = 95 % intervall; suppressed = skjult fordi n < {min_n}; pace_pp_per_year = takt i prosentpoeng per år; required_pp_per_year = nødvendig takt; pace_ratio = R; status; projected_year = første hele år linjen når målet.""",
+        "en": """Columns: area_code/area_name = area (NO = Norway, county code, municipality code or sector); wave_year = wave; n = responses in the denominator (unweighted); share = share 0–1; ci_low/ci_high = 95% interval; suppressed = hidden because n < {min_n}; pace_pp_per_year = pace in percentage points per year; required_pp_per_year = required pace; pace_ratio = R; status; projected_year = first whole year the line reaches the target.""",
+    },
     # --- statuses -------------------------------------------------------------------------------
     "status_achieved": {"nb": "Målet er nådd", "en": "Target achieved"},
     "status_on_track": {"nb": "I rute", "en": "On track"},

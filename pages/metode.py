@@ -1,0 +1,101 @@
+"""Metode og data: definitions, sources, what data this is, the import log and downloads."""
+
+import pandas as pd
+import streamlit as st
+
+from tracker import downloads, kpi, ui
+from tracker import format as fmt
+
+page = ui.page_setup("nav_method", "pages/metode.py")
+page.show_notices()
+settings = page.settings
+rules = {
+    "min_n": settings.min_n,
+    "target": fmt.share(settings.target_share, page.lang, 0),
+    "baseline": settings.baseline_year,
+    "target_year": settings.target_year,
+}
+
+st.subheader(page.t("method_dataset_heading"))
+kind = page.dataset.get("kind", "survey")
+st.markdown(
+    page.t(
+        "dataset_summary",
+        kind=page.t(f"dataset_kind_{kind}"),
+        built=page.dataset.get("built_at", "–"),
+        schema=page.dataset.get("schema_version", "–"),
+        waves=", ".join(map(str, page.waves)),
+    )
+)
+st.markdown(f"**{page.t('waves_heading')}**")
+waves = page.query("waves_by_year")
+st.dataframe(
+    waves.rename(
+        columns={
+            "wave_year": page.t("col_wave"),
+            "fieldwork": page.t("col_fieldwork"),
+            "source": page.t("col_source"),
+            "note": page.t("col_note"),
+        }
+    ),
+    hide_index=True,
+)
+st.markdown(f"**{page.t('imports_heading')}**")
+imports = page.query("imports_by_time")
+st.dataframe(
+    imports.rename(
+        columns={
+            "imported_at": page.t("col_imported_at"),
+            "file_name": page.t("col_file"),
+            "rows": page.t("col_rows"),
+            "wave_years": page.t("col_wave"),
+            "sha256": page.t("col_sha256"),
+        }
+    ),
+    hide_index=True,
+)
+
+st.subheader(page.t("method_definitions_heading"))
+st.markdown(page.t("method_definitions", **rules))
+st.subheader(page.t("method_sources_heading"))
+st.markdown(page.t("method_sources"))
+
+if not page.presenting:
+    st.subheader(page.t("downloads_heading"))
+    st.caption(page.t("downloads_caption"))
+    measure = page.measure
+    tables = {
+        f"kpi_national_{measure}": kpi.kpi_table(page.query, "national", measure, settings),
+        f"kpi_county_{measure}": kpi.kpi_table(page.query, "county", measure, settings),
+        f"kpi_municipality_{measure}": kpi.kpi_table(page.query, "municipality", measure, settings),
+        f"progress_national_{measure}": kpi.progress_table(
+            page.query, "national", measure, settings
+        ),
+        f"progress_county_{measure}": kpi.progress_table(page.query, "county", measure, settings),
+        "kpi_sector_units": kpi.sector_table(page.query, settings),
+        "partners_units": page.query(
+            "partners_by_type_and_wave", role=kpi.ROLE_BY_MEASURE["units"], sectors=None
+        ),
+        "waves": waves,
+        "import_log": imports,
+    }
+    readme = "\n\n".join(
+        [
+            page.t("app_title"),
+            page.t(f"dataset_kind_{kind}"),
+            page.t("readme_columns", min_n=settings.min_n),
+            page.t("method_definitions", **rules),
+            page.t("method_sources"),
+        ]
+    )
+    st.download_button(
+        page.t("downloads_button"),
+        data=downloads.data_pack(tables, readme),
+        file_name=page.file_stem("tabeller") + ".zip",
+        mime="application/zip",
+        on_click="ignore",
+        key="data_pack",
+    )
+    st.dataframe(
+        pd.DataFrame({page.t("col_file"): [f"{name}.csv" for name in tables]}), hide_index=True
+    )
