@@ -47,6 +47,31 @@ def code_changes() -> pd.DataFrame:
     return _read("municipality_code_changes.csv").astype({"changed_year": int})
 
 
+class ReferenceDataError(ValueError):
+    """A reference file edited by a user does not hold together."""
+
+
+@functools.cache
+def code_mapping() -> dict[str, str]:
+    """Every old code → its 2024 code, following chains (pre-2020 code → 2020 code → 2024)."""
+    known = set(municipalities()["municipality_code"])
+    direct = dict(zip(code_changes()["old_code"], code_changes()["new_code"], strict=True))
+    resolved = {}
+    for old, new in direct.items():
+        seen = [old]
+        while new not in known and new in direct and new not in seen:
+            seen.append(new)
+            new = direct[new]
+        if new not in known:
+            raise ReferenceDataError(
+                f"data/reference/municipality_code_changes.csv maps {' → '.join(seen)} → {new}, "
+                "which is not a 2024 municipality code; new_code must be a 2024 code or an old "
+                "code that the file maps further"
+            )
+        resolved[old] = new
+    return resolved
+
+
 @functools.cache
 def waves() -> pd.DataFrame:
     """Known survey waves with fieldwork period and source."""

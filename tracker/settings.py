@@ -96,6 +96,9 @@ class Settings:
         _choice(TARGET_MODES),
         "absolute: every area aims at the target share; relative: double its own baseline.",
     )
+    reload_seconds: int = _setting(
+        5, _positive_int, "How often an open dashboard checks for a newly imported database."
+    )
     min_n: int = _setting(
         5, _positive_int, "Shares based on fewer responses than this are suppressed."
     )

@@ -425,6 +425,7 @@ def page_setup(title_key: str, script: str) -> Page:
 
     snapshot = _open_database(settings.db, lang)
     path = snapshot.path
+    _watch_database(str(path), snapshot.version, run_every=settings.reload_seconds)
     info = _cached_query(str(path), snapshot.version, "dataset_info_by_key", {}, snapshot)
     dataset = dict(zip(info["key"], info["value"], strict=True))
     waves = [
@@ -487,6 +488,17 @@ def _link_state() -> dict[str, str]:
         if value:
             state[key] = str(value)
     return state
+
+
+def _watch_database(path: str, version: tuple[int, int, int], run_every: int) -> None:
+    # A fragment that reruns on a timer: when an import has swapped in a new database file,
+    # the whole page reruns once and every query then reads the new snapshot.
+    @st.fragment(run_every=run_every)
+    def check() -> None:
+        if file_version(Path(path)) != version:
+            st.rerun(scope="app")
+
+    check()
 
 
 def _open_database(path: Path, lang: str) -> Snapshot:

@@ -214,7 +214,12 @@ def _municipality_codes(checked: CheckedFile, codes: pd.Series) -> pd.Series:
     digits = codes.str.fullmatch(r"\d{1,4}")
     padded = codes.where(~digits, codes.str.zfill(4))
     known = set(reference.municipalities()["municipality_code"])
-    changes = reference.code_changes().set_index("old_code")["new_code"]
+    try:
+        changes = reference.code_mapping()
+    except reference.ReferenceDataError as exc:
+        checked.problems.append(Problem("municipality_code_changes.csv", str(exc)))
+        checked.problem_count += 1
+        return padded
     mapped = padded.map(changes)
     is_old = mapped.notna() & ~padded.isin(known)
     result = padded.where(~is_old, mapped)
