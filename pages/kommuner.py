@@ -20,18 +20,17 @@ peers = ui.url_multi_choice(
 )
 municipalities = page.query("municipalities_by_code")
 # The highlighted municipality has no widget of its own: the search below sets it.
-marked_key = ui.url_value(
+marked = ui.url_value(
     "kommune", ["", *municipalities["municipality_code"]], "", page.notices, page.lang
 )
-marked = st.session_state[marked_key]
 ui.write_param("kommune", marked)
 page.show_notices()
 settings = page.settings
 
 
 def open_municipality(code: str, county_code: str) -> None:
-    st.session_state["choice_fylke"] = county_code
-    st.session_state["choice_kommune"] = code
+    ui.remember("fylke", county_code)
+    ui.remember("kommune", code)
 
 
 search = (

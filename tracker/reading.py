@@ -9,12 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
 SEPARATORS = (",", ";", "\t")
 _SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+#: A zip file (so an XLSX workbook) starts with a local file header.
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 class UnreadableFileError(ValueError):
@@ -62,14 +65,39 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
         )
     if zipfile.is_zipfile(io.BytesIO(raw)):
         frame = _read_xlsx(raw, sheet)
+    elif raw.startswith(_ZIP_MAGIC):
+        raise UnreadableFileError(
+            "this looks like an XLSX workbook (a zip file) but it is damaged or incomplete; "
+            "save it again from the spreadsheet program, or export the survey as CSV (UTF-8)"
+        )
     else:
         if sheet is not None:
             raise UnreadableFileError("--sheet only applies to XLSX files, and this is a text file")
         frame = _read_csv(raw)
     frame.columns = [str(c).strip().lower() for c in frame.columns]
+    _reject_repeated_columns(list(frame.columns))
     if frame.empty:
         raise UnreadableFileError("the file has a header line but no rows of answers")
     return frame
+
+
+def _reject_repeated_columns(names: list[str]) -> None:
+    """Header names must be unique, ignoring case and spaces ("Innovated" and "innovated").
+
+    pandas renames an exact repeat "innovated" to "innovated.1", so that counts as a repeat too.
+    """
+    seen = set(names)
+    repeated = {name for name, count in Counter(names).items() if count > 1}
+    repeated |= {
+        base
+        for name in names
+        if (base := name.rpartition(".")[0]) in seen and name[len(base) + 1 :].isdigit()
+    }
+    if repeated:
+        raise UnreadableFileError(
+            f"the header names column(s) {', '.join(sorted(repeated))} more than once "
+            "(letter case and spaces do not count); keep one column of each name"
+        )
 
 
 def _read_csv(raw: bytes) -> pd.DataFrame:

@@ -279,9 +279,37 @@ def read_param(key: str, valid: Sequence[str], notices: list[str], lang: str) ->
         return None
     if raw in valid:
         return raw
-    notices.append(t("param_ignored", lang, name=key[:40], valid=", ".join(valid)))
+    notices.append(t("param_ignored", lang, name=key[:40], valid=", ".join(v for v in valid if v)))
     del st.query_params[key]
     return None
+
+
+def stored(key: str) -> Any:
+    """The remembered value of the URL choice ``key`` (None before it is first set)."""
+    return st.session_state.get(f"url_{key}")
+
+
+def remember(key: str, value: Any) -> None:
+    """Set the URL choice ``key`` (e.g. from a callback); the page writes it to the URL."""
+    st.session_state[f"url_{key}"] = value
+
+
+def url_value(key: str, options: Sequence[str], default: str, notices: list[str], lang: str) -> str:
+    """The choice ``key``: remembered in this session, else taken from the URL, else default.
+
+    Values are remembered under a plain session-state key, not a widget key: Streamlit treats a
+    widget on another page as a new widget and resets it, so widget keys alone lose the user's
+    choices when they move between pages.
+    """
+    value = stored(key)
+    if value is None or value not in options:
+        value = read_param(key, options, notices, lang) or default
+        remember(key, value)
+    return value
+
+
+def _keep(widget_key: str, key: str) -> None:
+    remember(key, st.session_state[widget_key])
 
 
 def url_choice(
@@ -299,28 +327,24 @@ def url_choice(
     """A radio or selectbox whose value lives in the URL as ``?key=value``.
 
     The URL sets the initial value (a deep link or a link from another page); after that the
-    widget's own state wins and is written back to the URL, so a copied link reopens this view.
+    user's choice wins and is written back to the URL, so a copied link reopens this view.
     """
-    widget_key = url_value(key, options, default, notices, lang)
-    if presenting():
-        return st.session_state[widget_key]
-    place = container if container is not None else st.sidebar
-    make = place.radio if widget == "radio" else place.selectbox
-    value = make(label, options, format_func=format_func, key=widget_key)
+    value = url_value(key, options, default, notices, lang)
+    if not presenting():
+        widget_key = f"choice_{key}"
+        st.session_state[widget_key] = value
+        place = container if container is not None else st.sidebar
+        make = place.radio if widget == "radio" else place.selectbox
+        value = make(
+            label,
+            options,
+            format_func=format_func,
+            key=widget_key,
+            on_change=_keep,
+            args=(widget_key, key),
+        )
     write_param(key, value)
     return value
-
-
-def url_value(key: str, options: Sequence[str], default: str, notices: list[str], lang: str) -> str:
-    """Initialise ``st.session_state['choice_<key>']`` from the URL once; return that state key.
-
-    Widgets use the state key; values without a widget (set by callbacks) read it directly.
-    """
-    state_key = f"choice_{key}"
-    if state_key not in st.session_state or st.session_state[state_key] not in options:
-        from_url = read_param(key, options, notices, lang)
-        st.session_state[state_key] = from_url or default
-    return state_key
 
 
 def write_param(key: str, value: str) -> None:
@@ -344,24 +368,29 @@ def url_multi_choice(
     container: Any = None,
 ) -> list[str]:
     """A multiselect kept in the URL as ``?key=a,b,c`` (unknown or surplus values ignored)."""
-    widget_key = f"choice_{key}"
-    if widget_key not in st.session_state:
-        raw = st.query_params.get(key)
-        chosen: list[str] = []
-        if raw:
-            parts = [p for p in raw.split(",") if p]
-            chosen = list(dict.fromkeys(p for p in parts if p in options))[:max_selections]
-            if len(chosen) != len(parts):
-                notices.append(t("param_ignored", lang, name=key[:40], valid=", ".join(options)))
-        st.session_state[widget_key] = chosen
-    if presenting():
-        return list(st.session_state[widget_key])
-    place = container if container is not None else st.sidebar
-    values = place.multiselect(
-        label, options, format_func=format_func, key=widget_key, max_selections=max_selections
-    )
-    write_param(key, ",".join(values))
-    return list(values)
+    chosen = stored(key)
+    if chosen is None or not set(chosen) <= set(options):
+        raw = st.query_params.get(key) or ""
+        parts = [p for p in raw.split(",") if p]
+        chosen = list(dict.fromkeys(p for p in parts if p in options))[:max_selections]
+        if len(chosen) != len(parts):
+            notices.append(t("param_ignored", lang, name=key[:40], valid=", ".join(options)))
+        remember(key, chosen)
+    if not presenting():
+        widget_key = f"choice_{key}"
+        st.session_state[widget_key] = list(chosen)
+        place = container if container is not None else st.sidebar
+        chosen = place.multiselect(
+            label,
+            options,
+            format_func=format_func,
+            key=widget_key,
+            max_selections=max_selections,
+            on_change=_keep,
+            args=(widget_key, key),
+        )
+    write_param(key, ",".join(chosen))
+    return list(chosen)
 
 
 def _choice_widget(choice: Choice, lang: str, notices: list[str], defaults: dict[str, str]) -> str:
@@ -390,7 +419,7 @@ def page_setup(title_key: str, script: str) -> Page:
     if presenting():
         st.html(PRESENTATION_CSS)
     notices: list[str] = []
-    lang = st.session_state.get("choice_lang") or read_param("lang", LANGUAGES, notices, "nb")
+    lang = stored("lang") or read_param("lang", LANGUAGES, notices, "nb")
     lang = lang or DEFAULT_LANGUAGE
     try:
         settings = load_settings()
@@ -477,12 +506,14 @@ CARRIED_KEYS = ("wave", "fylke", "peers")
 def _link_state() -> dict[str, str]:
     state = {}
     for choice in SHARED_CHOICES:
-        value = st.session_state.get(f"choice_{choice.key}") or st.query_params.get(choice.key)
+        value = stored(choice.key) or st.query_params.get(choice.key)
         if value in choice.options:
             state[choice.key] = value
     for key in CARRIED_KEYS:
         # Before this run has made the page's widgets, the URL holds their values.
-        value = st.session_state.get(f"choice_{key}", st.query_params.get(key))
+        value = stored(key)
+        if value is None:
+            value = st.query_params.get(key)
         if isinstance(value, list):
             value = ",".join(value)
         if value:

@@ -175,7 +175,7 @@ def check_file(frame: pd.DataFrame, file: str, wave: int | None = None) -> Check
     )
     out["research_partner"] = partners.where(partners != "", None)
 
-    _duplicates(checked, out)
+    _duplicates(checked, out, text["municipality_code"])
     checked.rows = out
     return checked
 
@@ -285,7 +285,7 @@ def _weights(checked: CheckedFile, weights: pd.Series) -> pd.Series:
     return numbers.where(given, 1.0).astype(float)
 
 
-def _duplicates(checked: CheckedFile, out: pd.DataFrame) -> None:
+def _duplicates(checked: CheckedFile, out: pd.DataFrame, written_codes: pd.Series) -> None:
     dup_id = out.duplicated(["wave_year", "respondent_id"], keep="first") & (
         out["respondent_id"] != ""
     )
@@ -295,12 +295,35 @@ def _duplicates(checked: CheckedFile, out: pd.DataFrame) -> None:
         "appears more than once in this wave; respondent ids must be unique within a wave",
         out["respondent_id"],
     )
+    # Compared after harmonising (2020 code 3001 is 2024 code 3101), but the code is shown as
+    # written in the file, with the row of the first answer, so both rows can be found.
     chief = out["respondent_role"] == "chief_executive"
-    dup_chief = chief & out.duplicated(["wave_year", "municipality_code", "respondent_role"])
-    checked.add(
-        dup_chief,
-        "municipality_code",
-        "has a second chief executive answer in this wave; a municipality's chief executive "
-        "answers at most once per wave",
-        out["municipality_code"],
-    )
+    key = ["wave_year", "municipality_code"]
+    dup_chief = chief & out.duplicated([*key, "respondent_role"])
+    first_row: dict[tuple[object, object], int] = {}
+    for idx, wave_year, code in out.loc[chief & ~dup_chief, key].itertuples():
+        first_row.setdefault((wave_year, code), int(idx) + 2)
+    bad = dup_chief[dup_chief].index
+    checked.problem_count += len(bad)
+    for idx in bad[:EXAMPLES_PER_CHECK]:
+        wave_year, code = out.at[idx, "wave_year"], out.at[idx, "municipality_code"]
+        first = first_row.get((wave_year, code))
+        checked.problems.append(
+            Problem(
+                checked.file,
+                f"has a second chief executive answer for municipality {code} in this wave "
+                f"(the first is in row {first}); a municipality's chief executive answers at "
+                "most once per wave",
+                int(idx) + 2,
+                "municipality_code",
+                str(written_codes.loc[idx]),
+            )
+        )
+    if len(bad) > EXAMPLES_PER_CHECK:
+        checked.problems.append(
+            Problem(
+                checked.file,
+                f"... and {len(bad) - EXAMPLES_PER_CHECK} more rows with the same problem",
+                column="municipality_code",
+            )
+        )
