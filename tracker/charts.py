@@ -31,6 +31,22 @@ class ChartContext:
     source: str
 
 
+#: The house Plotly template: every chart is finished with it (see :func:`finish`).
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"family": style.FONT_FAMILY, "size": 15, "color": style.TEXT_COLOUR},
+        "colorway": list(style.LINE_COLOURS),
+        "paper_bgcolor": "#FFFFFF",
+        "plot_bgcolor": "#FFFFFF",
+        "margin": {"l": 70, "r": 30, "t": 135, "b": 90},
+        "hoverlabel": {"font": {"family": style.FONT_FAMILY}},
+        "xaxis": {"gridcolor": style.GRID_COLOUR, "zeroline": False, "linecolor": "#BBBBBB"},
+        "yaxis": {"gridcolor": style.GRID_COLOUR, "zeroline": False},
+        "title": {"x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 20}},
+    }
+)
+
+
 def _percent_suffix(lang: str) -> str:
     return f"{fmt.NBSP}%" if lang == "nb" else "%"
 
@@ -42,24 +58,14 @@ def finish(fig: go.Figure, ctx: ChartContext, title: str, legend: dict | None = 
     margin holds the demo mark and the source line, so nothing overlaps at any width.
     """
     fig.update_layout(
-        template="plotly_white",
-        font={"family": style.FONT_FAMILY, "size": 15, "color": style.TEXT_COLOUR},
+        template=TEMPLATE,
         separators=fmt.PLOTLY_SEPARATORS[ctx.lang],
         title={
             "text": f"<b>{title}</b>",
             "subtitle": {"text": ctx.subtitle, "font": {"size": 13, "color": style.MUTED_COLOUR}},
-            "x": 0.01,
-            "xanchor": "left",
-            "y": 0.97,
-            "yanchor": "top",
-            "font": {"size": 20},
         },
-        margin={"l": 70, "r": 30, "t": 135, "b": 90},
         legend=legend
         or {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "font": {"size": 13}},
-        hoverlabel={"font": {"family": style.FONT_FAMILY}},
-        paper_bgcolor="#FFFFFF",
-        plot_bgcolor="#FFFFFF",
     )
     fig.add_annotation(
         text=ctx.source,
@@ -96,8 +102,8 @@ def finish(fig: go.Figure, ctx: ChartContext, title: str, legend: dict | None = 
             xanchor="left",
             yanchor="bottom",
             showarrow=False,
-            font={"size": 13, "color": style.HIGHLIGHT},
-            bgcolor="#FFF3E8",
+            font={"size": 13, "color": style.HIGHLIGHT_TEXT},
+            bgcolor=style.DEMO_MARK_BACKGROUND,
             name="demo_mark",
         )
     return fig
@@ -432,7 +438,7 @@ def county_small_multiples(
             )
     if highlight in set(areas["area_code"]):
         index = list(areas["area_code"]).index(highlight)
-        fig.layout.annotations[index].font = {"color": style.HIGHLIGHT, "size": 15}
+        fig.layout.annotations[index].font = {"color": style.HIGHLIGHT_TEXT, "size": 15}
         fig.layout.annotations[index].text = f"<b>{areas.iloc[index]['area_name']}</b>"
     fig.update_xaxes(tickvals=years, gridcolor=style.GRID_COLOUR)
     fig.update_yaxes(**_percent_axis(lang, range=[0, 45], dtick=10))
@@ -442,10 +448,6 @@ def county_small_multiples(
         "chart_multiples_title", lang, target=t(key, lang, share=fmt.share(target_share, lang, 0))
     )
     return finish(fig, ctx, title)
-
-
-#: Okabe–Ito colours for up to six lines (the chosen county first, then its peers).
-LINE_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00")
 
 
 def trend_lines(
@@ -469,7 +471,7 @@ def trend_lines(
         if data.empty:
             continue
         name = (names or {}).get(code, str(data["area_name"].iloc[0]))
-        colour = LINE_COLOURS[i % len(LINE_COLOURS)]
+        colour = style.LINE_COLOURS[i % len(style.LINE_COLOURS)]
         fig.add_trace(
             go.Scatter(
                 x=data["wave_year"],
@@ -518,7 +520,7 @@ def partner_shares(partners: pd.DataFrame, *, ctx: ChartContext) -> go.Figure:
                 x=100 * data["weight_share"],
                 orientation="h",
                 name=t(f"partner_{kind}", lang),
-                marker={"color": LINE_COLOURS[(i + 1) % len(LINE_COLOURS)]},
+                marker={"color": style.LINE_COLOURS[(i + 1) % len(style.LINE_COLOURS)]},
                 text=[fmt.share(v, lang, 0) for v in data["weight_share"]],
                 textposition="inside",
                 hovertext=[

@@ -6,6 +6,7 @@ say exactly which row and column are wrong.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -101,6 +102,11 @@ def _reject_repeated_columns(names: list[str]) -> None:
 
 
 def _read_csv(raw: bytes) -> pd.DataFrame:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableFileError(
+            "the text is UTF-16 (Excel's 'Unicode text'), which is not supported; "
+            "save it as CSV UTF-8 or XLSX from your spreadsheet program"
+        )
     if b"\x00" in raw[:4096]:
         raise UnreadableFileError(
             "this is a binary file, not CSV or XLSX; export the survey as CSV (UTF-8) or XLSX"

@@ -7,9 +7,14 @@ TEXT_COLOUR = "#1A1A1A"
 MUTED_COLOUR = "#555555"  # 7.5:1 on white, passes WCAG AA for small text
 GRID_COLOUR = "#E3E6EA"
 ACCENT = "#0B5394"
-HIGHLIGHT = "#D55E00"
+HIGHLIGHT = "#D55E00"  # marks, lines and large text
+HIGHLIGHT_TEXT = "#A03F00"  # small text in the highlight hue: 5.9:1 on white
+DEMO_MARK_BACKGROUND = "#FFF3E8"
 TARGET_COLOUR = "#1A1A1A"
 BAND_COLOUR = "rgba(11, 83, 148, 0.15)"
+
+#: Okabe–Ito colours for up to six lines (the chosen area first, then its peers).
+LINE_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00")
 
 #: Okabe–Ito colours (colour-blind safe). Status is never shown by colour alone: icon + word too.
 #: Text colours are chosen for at least 4.5:1 contrast on the tile colour (WCAG AA).
