@@ -27,7 +27,7 @@ if highlight:
     if not page.presenting:
         st.page_link(
             "pages/kommuner.py",
-            label=page.t("to_municipalities", county=chosen["area_name"]),
+            label=page.t("to_municipalities", county=ui.escape_markdown(str(chosen["area_name"]))),
             query_params={**page.url_state(), "fylke": highlight},
         )
 

@@ -41,14 +41,16 @@ search = (
 if search.strip():
     found = views.search_municipalities(municipalities, search)
     if found.empty:
-        st.caption(page.t("search_none", text=search.strip()))
+        st.caption(page.t("search_none", text=ui.escape_markdown(search.strip())))
     for row in found.head(8).itertuples():
         st.button(
-            page.t(
-                "search_open",
-                name=row.municipality_name,
-                code=row.municipality_code,
-                county=row.county_name,
+            ui.escape_markdown(
+                page.t(
+                    "search_open",
+                    name=row.municipality_name,
+                    code=row.municipality_code,
+                    county=row.county_name,
+                )
             ),
             key=f"open_{row.municipality_code}",
             on_click=open_municipality,

@@ -22,8 +22,8 @@ st.markdown(
     page.t(
         "dataset_summary",
         kind=page.t(f"dataset_kind_{kind}"),
-        built=page.dataset.get("built_at", "–"),
-        schema=page.dataset.get("schema_version", "–"),
+        built=ui.escape_markdown(page.dataset.get("built_at", "–")),
+        schema=ui.escape_markdown(page.dataset.get("schema_version", "–")),
         waves=", ".join(map(str, page.waves)),
     )
 )

@@ -8,6 +8,7 @@ typography ("15 %" in bokmål, "15%" in English).
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import pandas as pd
@@ -45,6 +46,13 @@ TEMPLATE = go.layout.Template(
         "title": {"x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 20}},
     }
 )
+
+
+def _escaped(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with area names HTML-escaped: Plotly renders tags such as <a href> in text."""
+    if "area_name" not in table.columns:
+        return table
+    return table.assign(area_name=[html.escape(str(n)) for n in table["area_name"]])
 
 
 def _percent_suffix(lang: str) -> str:
@@ -214,6 +222,7 @@ def county_tiles(progress: pd.DataFrame, kpis: pd.DataFrame, *, ctx: ChartContex
     ``progress`` has area_code, area_name, status; ``kpis`` (one wave) has area_code, share, n.
     """
     lang = ctx.lang
+    progress = _escaped(progress)
     merged = progress.merge(
         kpis[["area_code", "share", "ci_low", "ci_high", "n"]], on="area_code", how="left"
     )
@@ -288,7 +297,7 @@ def county_dots(
 ) -> go.Figure:
     """Counties ranked by share with 95 % intervals and the target (one wave of ``kpis``)."""
     lang = ctx.lang
-    data = kpis.merge(progress[["area_code", "status", "target_share"]], on="area_code")
+    data = _escaped(kpis).merge(progress[["area_code", "status", "target_share"]], on="area_code")
     shown = data.dropna(subset=["share"]).sort_values("share")
     hidden = data[data["share"].isna()].sort_values("area_name", ascending=False)
     fig = go.Figure()
@@ -388,6 +397,7 @@ def county_small_multiples(
     """One small trend panel per county (all waves of ``kpis``), each with its target line."""
     lang = ctx.lang
     targets = dict(zip(progress["area_code"], progress["target_share"], strict=True))
+    kpis = _escaped(kpis)
     areas = kpis.drop_duplicates("area_code").sort_values("area_name")
     rows = -(-len(areas) // columns)
     fig = make_subplots(
@@ -470,7 +480,7 @@ def trend_lines(
         data = kpis[kpis["area_code"] == code].sort_values("wave_year")
         if data.empty:
             continue
-        name = (names or {}).get(code, str(data["area_name"].iloc[0]))
+        name = html.escape((names or {}).get(code, str(data["area_name"].iloc[0])))
         colour = style.LINE_COLOURS[i % len(style.LINE_COLOURS)]
         fig.add_trace(
             go.Scatter(

@@ -79,10 +79,14 @@ class ImportReport:
                 f"{self.mapped_codes} rows had 2020–2023 municipality codes, mapped to 2024 codes."
             )
         if self.replaced_waves:
-            lines.append(f"Replaced existing wave(s): {', '.join(map(str, self.replaced_waves))}.")
-        if self.started_new_database:
+            replaced = "Would replace" if self.dry_run else "Replaced"
             lines.append(
-                "The database held demo data; a new database with only real survey data was "
+                f"{replaced} existing wave(s): {', '.join(map(str, self.replaced_waves))}."
+            )
+        if self.started_new_database:
+            started = "would be" if self.dry_run else "was"
+            lines.append(
+                f"The database held demo data; a new database with only real survey data {started} "
                 "started (demo and real rows never mix)."
             )
         return "\n".join(lines)

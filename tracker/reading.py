@@ -145,9 +145,20 @@ def _read_xlsx(raw: bytes, sheet: str | None) -> pd.DataFrame:
         raise UnreadableFileError(
             f"no sheet named {sheet!r}; the workbook has: {', '.join(book.sheet_names)}"
         )
-    frame = pd.read_excel(
-        book, sheet_name=sheet if sheet is not None else 0, dtype=str, keep_default_na=False
-    )
+    name = sheet if sheet is not None else book.sheet_names[0]
+    try:
+        frame = pd.read_excel(book, sheet_name=name, dtype=str, keep_default_na=False)
+    except Exception as exc:  # sheets are parsed lazily: a damaged sheet fails only here
+        raise UnreadableFileError(
+            f"the sheet {name!r} of this XLSX workbook is damaged and cannot be read "
+            f"({type(exc).__name__}); save it again from the spreadsheet program"
+        ) from None
+    if frame.columns.empty:
+        others = [s for s in book.sheet_names if s != name]
+        hint = (
+            f"; name the survey's sheet with --sheet (the workbook also has: {', '.join(others)})"
+        )
+        raise UnreadableFileError(f"the sheet {name!r} is empty" + (hint if others else ""))
     # Excel stores numbers such as 2024 or 301 as floats; "2024.0" must read as "2024".
     return frame.map(_excel_text)
 

@@ -125,7 +125,7 @@ class Page:
         }
         place.plotly_chart(fig, width="stretch", key=key, config=config)
         if summary:
-            place.caption(summary)
+            place.caption(escape_markdown(summary))
         if self.presenting:
             return
         available = export.browser_path() is not None

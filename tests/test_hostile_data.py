@@ -1,0 +1,102 @@
+"""Names coming from data are always escaped: in Markdown, in Plotly text and in labels."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tracker import reference, ui
+from tracker.build import build_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+EVIL_COUNTY = "Vest**land** <script>alert(1)</script> [x](javascript:alert(2))"
+EVIL_MUNICIPALITY = "Bergen <img src=x onerror=alert(3)> _it_"
+
+
+@pytest.fixture(scope="module")
+def evil_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    counties = reference.counties.__wrapped__()
+    counties.loc[counties["county_code"] == "46", "county_name"] = EVIL_COUNTY
+    municipalities = reference.municipalities.__wrapped__()
+    municipalities.loc[municipalities["municipality_code"] == "4601", "municipality_name"] = (
+        EVIL_MUNICIPALITY
+    )
+    patch = pytest.MonkeyPatch()
+    patch.setattr(reference, "counties", lambda: counties)
+    patch.setattr(reference, "municipalities", lambda: municipalities)
+    try:
+        path = tmp_path_factory.mktemp("evil") / "evil.duckdb"
+        build_demo(path)
+    finally:
+        patch.undo()
+    return path
+
+
+def test_escape_markdown_neutralises_formatting() -> None:
+    escaped = ui.escape_markdown("**a** [b](c) <d> _e_ `f`")
+    for raw in ("**a**", "[b](c)", "<d>", "_e_", "`f`"):
+        assert raw not in escaped
+
+
+def unescaped(markdown: str) -> bool:
+    """True if Markdown or HTML syntax from the data is left unescaped in ``markdown``."""
+    return bool(re.search(r"(?<!\\)(<script|<img|\*\*land|\]\(javascript)", markdown))
+
+
+def run(script: str, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if script != "dashboard.py":
+        at.switch_page(script)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def chart_json(at: AppTest) -> str:
+    return " ".join(json.dumps(json.loads(c.proto.spec)) for c in at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("script", ["dashboard.py", "pages/fylker.py", "pages/kommuner.py"])
+def test_data_names_never_reach_pages_raw(
+    evil_db: Path, monkeypatch: pytest.MonkeyPatch, script: str
+) -> None:
+    at = run(script, evil_db, monkeypatch, fylke="46", peers="50", kommune="4601")
+    charts = chart_json(at)
+    for raw in ("<script>", "<img"):  # Plotly renders HTML tags, not Markdown
+        assert raw not in charts, f"{raw} unescaped in a chart"
+    for element in (*at.markdown, *at.caption):
+        assert not unescaped(element.value), element.value
+    for link in at.get("page_link"):
+        assert not unescaped(link.proto.label), link.proto.label
+
+
+def test_search_text_is_not_interpreted(evil_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run("pages/kommuner.py", evil_db, monkeypatch)
+    at.text_input(key="municipality_search").input("[zz](javascript:alert(1))").run()
+    assert not at.exception
+    shown = " ".join(c.value for c in at.caption)
+    assert "zz" in shown and not unescaped(shown)
+    at.text_input(key="municipality_search").input("Bergen").run()
+    labels = [b.proto.label for b in at.button]
+    assert labels and not any(unescaped(label) for label in labels)
+
+
+def test_evil_names_survive_into_the_data_pack(evil_db: Path) -> None:
+    # Escaping is for display only: the data keeps the names exactly as given.
+    from tracker.db import open_snapshot
+
+    snap = open_snapshot(evil_db)
+    try:
+        names = snap.query("counties_by_code").set_index("county_code")["county_name"]
+    finally:
+        snap.close()
+    assert names["46"] == EVIL_COUNTY
+    assert isinstance(names, pd.Series)
