@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
 
     b = with_db(sub.add_parser("build", help="build the demo database from data/demo/"))
     b.add_argument("--regenerate", action="store_true", help="rewrite the demo files first")
+    b.add_argument(
+        "--force", action="store_true", help="replace a database that does not hold demo data"
+    )
 
     i = with_db(sub.add_parser("import", help="import survey files (CSV or XLSX)"))
     i.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -91,7 +94,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {path}")
         return 0
     if args.command == "build":
-        report = build.build_demo(settings.db, regenerate=args.regenerate, progress=_say)
+        try:
+            report = build.build_demo(
+                settings.db, regenerate=args.regenerate, force=args.force, progress=_say
+            )
+        except ImportRejected as exc:
+            print(exc.report(), file=sys.stderr)
+            return 2
         print(report.summary())
         return 0
     if args.command == "import":

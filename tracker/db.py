@@ -35,7 +35,17 @@ ATTACHED_AS = "tracker"
 
 
 class DatabaseError(RuntimeError):
-    """The database file is missing, unreadable or not a tracker database."""
+    """The database file is missing, unreadable or not a tracker database.
+
+    ``reason`` says which, so that pages can explain the fix: "missing", "damaged" (not a
+    readable DuckDB file, e.g. truncated), "foreign" (a DuckDB file from something else) or
+    "old_schema" (made by another version; ``dataset_kind`` then says whether it held demo data).
+    """
+
+    def __init__(self, message: str, reason: str = "damaged", dataset_kind: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.dataset_kind = dataset_kind
 
 
 def query_names() -> list[str]:
@@ -95,11 +105,12 @@ def open_snapshot(path: Path) -> Snapshot:
     """Open the database at ``path`` read-only, or raise :class:`DatabaseError` saying why not."""
     version = file_version(path)
     if version is None:
-        raise DatabaseError(f"no database at {path}")
+        raise DatabaseError(f"no database at {path}", reason="missing")
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"ATTACH $path AS {ATTACHED_AS} (READ_ONLY)", {"path": str(path)})
         con.execute(f"USE {ATTACHED_AS}")
+        _check_complete(con, path)
         _check_schema(con, path)
     except duckdb.Error as exc:
         con.close()
@@ -110,16 +121,40 @@ def open_snapshot(path: Path) -> Snapshot:
     return Snapshot(path=path, version=version, con=con)
 
 
+#: DuckDB files start with three 4 KiB headers, followed by the data blocks.
+_DUCKDB_HEADER_BYTES = 3 * 4096
+
+
+def _check_complete(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    # A truncated copy still attaches (the catalog sits in the first blocks) and only fails on a
+    # later query; comparing the file size with the block count catches it up front.
+    block_size, blocks = con.execute(
+        "SELECT block_size, total_blocks FROM pragma_database_size() WHERE database_name = $n",
+        {"n": ATTACHED_AS},
+    ).fetchone()
+    expected = _DUCKDB_HEADER_BYTES + block_size * blocks
+    actual = os.path.getsize(path)
+    if actual < expected:
+        raise DatabaseError(
+            f"{path} is truncated: {actual} bytes where the file's own index needs {expected}",
+            reason="damaged",
+        )
+
+
 def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     if "dataset_info" not in tables:
-        raise DatabaseError(f"{path} is not a tracker database (no dataset_info table)")
-    found = con.execute("SELECT value FROM dataset_info WHERE key = 'schema_version'").fetchone()
-    if found is None or found[0] != SCHEMA_VERSION:
-        have = found[0] if found else "none"
+        raise DatabaseError(
+            f"{path} is not a tracker database (no dataset_info table)", reason="foreign"
+        )
+    info = dict(con.execute("SELECT key, value FROM dataset_info").fetchall())
+    if info.get("schema_version") != SCHEMA_VERSION:
+        have = info.get("schema_version", "none")
         raise DatabaseError(
             f"{path} has schema version {have}, this program needs {SCHEMA_VERSION}; "
-            "rebuild it with `python -m tracker build` or re-import the survey files"
+            "rebuild it with `python -m tracker build` or re-import the survey files",
+            reason="old_schema",
+            dataset_kind=info.get("kind", ""),
         )
 
 

@@ -58,9 +58,25 @@ TEXT: dict[str, dict[str, str]] = {
     "demo_mark": {"nb": "DEMODATA – ikke ekte tall", "en": "DEMO DATA – not real figures"},
     "building_demo": {"nb": "Bygger demodatabasen …", "en": "Building the demo database …"},
     "building_demo_done": {"nb": "Demodatabasen er klar.", "en": "The demo database is ready."},
-    "db_error": {
-        "nb": "Databasen kan ikke leses: {error}. Bygg den på nytt med `python -m tracker build`, eller importer undersøkelsesfilene igjen.",
-        "en": "The database cannot be read: {error}. Rebuild it with `python -m tracker build`, or import the survey files again.",
+    "rebuilding_demo": {
+        "nb": "Demodatabasen er fra en eldre versjon og bygges på nytt …",
+        "en": "The demo database is from an older version and is being rebuilt …",
+    },
+    "db_damaged": {
+        "nb": "**Databasefila kan ikke leses.** `{path}` er skadet eller ikke en DuckDB-fil (for eksempel avkortet under kopiering). Slik løser du det: flytt fila bort og last siden på nytt for å få demodata, eller importer undersøkelsesfilene på nytt med `python -m tracker import FIL … --db {path}`. Detaljer: {error}",
+        "en": "**The database file cannot be read.** `{path}` is damaged or not a DuckDB file (for example truncated while copying). To fix it: move the file away and reload the page to get demo data, or import the survey files again with `python -m tracker import FILE … --db {path}`. Details: {error}",
+    },
+    "db_foreign": {
+        "nb": "**Dette er ikke en database fra dette verktøyet.** `{path}` er en DuckDB-fil uten tabellene verktøyet trenger. Pek `TRACKER_DB` på riktig fil, eller importer undersøkelsesfilene til en ny sti. Detaljer: {error}",
+        "en": "**This is not a database made by this tool.** `{path}` is a DuckDB file without the tables the tool needs. Point `TRACKER_DB` at the right file, or import the survey files to a new path. Details: {error}",
+    },
+    "db_old_schema": {
+        "nb": "**Databasen er laget av en annen versjon av verktøyet.** Importer undersøkelsesfilene på nytt med `python -m tracker import FIL … --db {path}` (demodata bygges om automatisk). Detaljer: {error}",
+        "en": "**The database was made by another version of the tool.** Import the survey files again with `python -m tracker import FILE … --db {path}` (demo data is rebuilt automatically). Details: {error}",
+    },
+    "db_missing": {
+        "nb": "**Databasen finnes ikke** (`{path}`) og kunne ikke bygges. Detaljer: {error}",
+        "en": "**The database does not exist** (`{path}`) and could not be built. Details: {error}",
     },
     "no_data": {
         "nb": "Databasen har ingen undersøkelsesbølger ennå. Importer en fil med `python -m tracker import FIL`.",

@@ -140,8 +140,9 @@ def import_files(
     _check_across_files(incoming)
     new_waves = sorted(int(w) for w in incoming["wave_year"].unique())
 
-    existing = _existing_dataset(db)
-    started_new = existing.get("kind") == "demo" and kind != "demo"
+    # A demo build replaces whatever is there (build.build_demo decides whether that is safe).
+    existing = {} if kind == "demo" else _existing_dataset(db)
+    started_new = existing.get("kind") == "demo"
     keep_existing = bool(existing) and not started_new and kind != "demo"
     old_waves = _existing_waves(db) if keep_existing else []
     clash = sorted(set(old_waves) & set(new_waves))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -80,10 +81,18 @@ class Page:
         return self.dataset.get("kind") == "demo"
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
-        """Run a named query through the shared cache (keyed by the database file's version)."""
-        return _cached_query(
-            str(self.snapshot.path), self.snapshot.version, name, params, self.snapshot
-        )
+        """Run a named query through the shared cache (keyed by the database file's version).
+
+        A file damaged after it was opened fails here: the page then explains, not crashes.
+        """
+        try:
+            return _cached_query(
+                str(self.snapshot.path), self.snapshot.version, name, params, self.snapshot
+            )
+        except duckdb.Error as exc:
+            path = str(self.snapshot.path)
+            st.error(t("db_damaged", self.lang, path=path, error=escape_markdown(str(exc))))
+            st.stop()
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -533,18 +542,40 @@ def _watch_database(path: str, version: tuple[int, int, int], run_every: int) ->
 
 
 def _open_database(path: Path, lang: str) -> Snapshot:
+    """The current snapshot; builds the demo where that is safe, else stops with the fix."""
     if file_version(path) is None:
-        with _build_lock:
-            if file_version(path) is None:
-                with st.status(t("building_demo", lang), expanded=True) as status:
-                    build.build_demo(path, progress=status.write)
-                    status.update(label=t("building_demo_done", lang), state="complete")
-    version = file_version(path)
+        _build_demo_once(path, lang, "building_demo", lambda: file_version(path) is None)
     try:
-        return _snapshot(str(path), version)
+        return _snapshot(str(path), file_version(path))
     except DatabaseError as exc:
-        st.error(t("db_error", lang, error=str(exc)))
-        st.stop()
+        if not _is_outdated_demo(exc):
+            st.error(t(f"db_{exc.reason}", lang, path=str(path), error=escape_markdown(str(exc))))
+            st.stop()
+    # A demo database from an older version holds nothing that cannot be regenerated.
+    _build_demo_once(path, lang, "rebuilding_demo", lambda: _outdated_demo_at(path))
+    return _snapshot(str(path), file_version(path))
+
+
+def _is_outdated_demo(exc: DatabaseError) -> bool:
+    return exc.reason == "old_schema" and exc.dataset_kind == "demo"
+
+
+def _outdated_demo_at(path: Path) -> bool:
+    try:
+        open_snapshot(path).close()
+    except DatabaseError as exc:
+        return _is_outdated_demo(exc)
+    return False
+
+
+def _build_demo_once(path: Path, lang: str, label_key: str, needed: Callable[[], bool]) -> None:
+    # Several sessions may arrive at once: the first builds, the others find it done.
+    with _build_lock:
+        if not needed():
+            return
+        with st.status(t(label_key, lang), expanded=True) as status:
+            build.build_demo(path, force=True, progress=status.write)
+            status.update(label=t("building_demo_done", lang), state="complete")
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

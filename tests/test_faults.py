@@ -1,0 +1,149 @@
+"""Faults: missing, truncated, corrupt, foreign and older-schema databases; read-only browsing."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tracker.db import SCHEMA_VERSION, read_dataset_info
+from tracker.i18n import t
+from tracker.ui import PAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def open_app(db: Path, monkeypatch: pytest.MonkeyPatch, script: str = "dashboard.py") -> AppTest:
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    if script != "dashboard.py":
+        at.switch_page(script)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def set_info(db: Path, **values: str) -> None:
+    con = duckdb.connect(str(db))
+    try:
+        for key, value in values.items():
+            con.execute("UPDATE dataset_info SET value = $v WHERE key = $k", {"k": key, "v": value})
+    finally:
+        con.close()
+
+
+def error_text(at: AppTest) -> str:
+    return " ".join(e.value for e in at.error)
+
+
+def test_missing_database_is_built_as_demo(tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "new" / "tracker.duckdb"
+    at = open_app(db, monkeypatch)
+    assert read_dataset_info(db)["kind"] == "demo"
+    assert len(at.get("plotly_chart")) == 3
+
+
+@pytest.mark.parametrize("damage", ["truncated", "random", "empty"])
+def test_damaged_file_gives_clear_page_and_is_left_alone(
+    demo_db: Path, tmp_path: Path, monkeypatch, damage: str
+) -> None:
+    db = tmp_path / "damaged.duckdb"
+    data = demo_db.read_bytes()
+    db.write_bytes(
+        {"truncated": data[: len(data) // 3], "random": bytes(range(256)) * 64, "empty": b""}[
+            damage
+        ]
+    )
+    before = sha256(db)
+    at = open_app(db, monkeypatch)
+    assert "kan ikke leses" in error_text(at)
+    assert "python -m tracker import" in error_text(at)
+    assert not at.get("plotly_chart")
+    assert sha256(db) == before, "a damaged file may hold real data: never overwritten"
+
+
+def test_foreign_duckdb_file(tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE x AS SELECT 1 AS a")
+    con.close()
+    at = open_app(db, monkeypatch)
+    assert t("db_foreign", "nb", path=db, error="").split("**")[1] in error_text(at)
+
+
+def test_older_schema_demo_is_rebuilt(demo_db: Path, tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "old-demo.duckdb"
+    shutil.copy(demo_db, db)
+    set_info(db, schema_version="0")
+    at = open_app(db, monkeypatch)
+    assert read_dataset_info(db)["schema_version"] == SCHEMA_VERSION
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_older_schema_survey_is_explained_not_touched(
+    demo_db: Path, tmp_path: Path, monkeypatch
+) -> None:
+    db = tmp_path / "old-survey.duckdb"
+    shutil.copy(demo_db, db)
+    set_info(db, schema_version="0", kind="survey")
+    before = sha256(db)
+    at = open_app(db, monkeypatch)
+    assert "annen versjon" in error_text(at)
+    assert sha256(db) == before
+
+
+def test_cli_on_damaged_file_exits_1_with_message(tmp_path: Path) -> None:
+    db = tmp_path / "bad.duckdb"
+    db.write_bytes(b"not a database" * 100)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker", "kpi", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "not a readable tracker database" in result.stderr
+
+
+def test_browsing_never_writes_to_the_database(demo_db: Path, tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "browse.duckdb"
+    shutil.copy(demo_db, db)
+    before, mtime = sha256(db), db.stat().st_mtime_ns
+    for script, _ in PAGES:
+        at = open_app(db, monkeypatch, script)
+        at.sidebar.radio(key="choice_measure").set_value("units").run()
+        at.sidebar.radio(key="choice_lang").set_value("en").run()
+        assert not at.exception
+    assert sha256(db) == before and db.stat().st_mtime_ns == mtime
+    assert not list(tmp_path.glob("*.wal")), "read-only use leaves no write-ahead log"
+
+
+def test_build_refuses_to_replace_real_data(demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "real.duckdb"
+    shutil.copy(demo_db, db)
+    set_info(db, kind="survey")
+    before = sha256(db)
+
+    def build(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tracker", "build", "--db", str(db), *extra],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+
+    refused = build()
+    assert refused.returncode == 2 and "real survey data" in refused.stderr
+    assert sha256(db) == before
+    assert build("--force").returncode == 0
+    assert read_dataset_info(db)["kind"] == "demo"
