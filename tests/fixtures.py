@@ -30,8 +30,11 @@ municipality_code_changes.csv): 5 chief executives + 1 unit leader = 6 mapped co
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 from pathlib import Path
+
+import openpyxl
 
 from tracker.importer import ImportReport, import_files
 
@@ -153,3 +156,16 @@ def write_text(path: Path, lines: list[str], sep: str = ",", encoding: str = "ut
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    """An XLSX workbook holding ``sheets`` (name → rows) in order; the first is the active one."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -22,6 +22,7 @@ from fixtures import (
     copy_db,
     file_name,
     sha256,
+    workbook_bytes,
     write_text,
 )
 
@@ -29,6 +30,7 @@ from tracker import demo, kpi, stats
 from tracker.db import open_snapshot
 from tracker.importer import ImportRejected, import_files
 from tracker.settings import DEMO_DIR, PROJECT_ROOT, Settings
+from tracker.validation import NO, YES
 
 #: A valid file for a wave the fixture does not have (2022), used as the base of bad files.
 NEW_WAVE = [
@@ -169,6 +171,20 @@ def test_import_into_demo_database_starts_a_survey_database(cli_demo_db, fixture
     keys = [k for (k,) in fetch(db, "SELECT key FROM dataset_info WHERE key LIKE 'source%'")]
     assert keys == [f"source_sha256:{file_name(2024)}"]
     assert scalar(db, "SELECT count(*) FROM municipality") == 357
+
+
+def test_dry_run_into_demo_database_says_what_would_happen(cli_demo_db, fixture, tmp_path):
+    db = copy_db(cli_demo_db[0], tmp_path, "demo_copy.duckdb")
+    before = sha256(db)
+    source = fixture[0].parent / "sources" / file_name(2024)
+    report = import_files([source], db, dry_run=True)
+    assert report.started_new_database
+    summary = report.summary()
+    assert summary.startswith("Would import 14 rows for wave(s) 2024")
+    assert "a new database with only real survey data would be started" in summary
+    assert " was started" not in summary
+    assert sha256(db) == before
+    assert scalar(db, "SELECT value FROM dataset_info WHERE key = 'kind'") == "demo"
 
 
 REPLACEMENT_2024 = [
@@ -659,6 +675,182 @@ def test_xlsx_bad_cell_names_excel_row(db_copy, tmp_path):
     source = tmp_path / "bad.xlsx"
     source.write_bytes(workbook(rows))
     assert_rejected([source], db_copy, [(3, "innovated", "'kanskje'")])
+
+
+# --- encodings, header names, codes and yes/no spellings ----------------------------------------
+
+
+def test_windows_1252_norwegian_letters_in_a_text_column(tmp_path):
+    # æ ø å Æ Ø Å are single bytes in Windows-1252 (0xE6 0xF8 0xE5 0xC6 0xD8 0xC5), so the file is
+    # not valid UTF-8 and must be read as Windows-1252, keeping the letters exactly.
+    ids = ["Ærøy-æ", "Øst-ø", "Åsen-å"]
+    lines = [
+        HEADER.replace(",", ";"),
+        f"2022;{ids[0]};4601;chief_executive;;;ja;ja;",
+        f"2022;{ids[1]};4602;unit_leader;kultur;1,5;nei;;",
+        f"2022;{ids[2]};1867;unit_leader;sosial;;ja;nei;",
+    ]
+    data = ("\r\n".join(lines) + "\r\n").encode("cp1252")
+    assert b"\xc6r\xf8y-\xe6" in data
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    source = tmp_path / "cp1252_letters.csv"
+    source.write_bytes(data)
+    report, rows = import_new(tmp_path, source)
+    assert report.rows == 3
+    assert sorted(r[0] for r in rows) == sorted(ids)
+    assert {r[0]: r[4] for r in rows}[ids[1]] == 1.5
+
+
+def test_utf8_norwegian_letters_with_and_without_bom(tmp_path):
+    lines = [HEADER, "2022,Ærøy-æøå,4601,chief_executive,,,ja,ja,"]
+    for encoding in ("utf-8", "utf-8-sig"):
+        source = tmp_path / encoding / "letters.csv"
+        source.parent.mkdir()
+        source.write_bytes("\n".join(lines).encode(encoding))
+        _, rows = import_new(source.parent, source)
+        assert [r[0] for r in rows] == ["Ærøy-æøå"], encoding
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+def test_header_names_in_mixed_case_with_spaces(sep, tmp_path):
+    names = [
+        " Wave_Year",
+        "RESPONDENT_ID ",
+        "  Municipality_Code  ",
+        "Respondent_Role",
+        " SECTOR",
+        "Weight ",
+        " Innovated ",
+        "Research_COLLABORATION",
+        " research_Partner",
+    ]
+    assert [n.strip().lower() for n in names] == HEADER.split(",")
+    rows = [line.split(",") for line in NEW_WAVE[1:]]
+    if sep != ",":
+        rows[2][5] = "1,5"  # decimal comma when the separator is not a comma
+    text = "\n".join(sep.join(row) for row in [names, *rows]) + "\n"
+    source = tmp_path / "mixed_header.csv"
+    source.write_text(text, encoding="utf-8")
+    report, stored = import_new(tmp_path, source)
+    assert report.rows == 3
+    assert stored == EXPECTED_NEW_WAVE
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [("301", "0301"), ("0301", "0301"), (" 301 ", "0301"), ("1508", "1508"), ("3001", "3101")],
+)
+def test_municipality_codes_are_padded_and_mapped(written, stored, tmp_path):
+    source = write_text(
+        tmp_path / "codes.csv", [HEADER, f"2022,K-1,{written},chief_executive,,,ja,,"]
+    )
+    _, rows = import_new(tmp_path, source)
+    assert [r[1] for r in rows] == [stored]
+
+
+def test_the_accepted_yes_no_spellings_are_the_documented_ones():
+    # README: ja/nei, yes/no, 1/0, true/false in any letter case; the code also takes j/y and n.
+    assert {"ja", "yes", "1", "true"} | {"j", "y"} == YES
+    assert {"nei", "no", "0", "false"} | {"n"} == NO
+
+
+YES_NO_SPELLINGS = [(word, True) for word in sorted(YES)] + [(word, False) for word in sorted(NO)]
+
+
+def test_every_yes_no_spelling_in_every_letter_case(tmp_path):
+    lines, expected = [HEADER], {}
+    for word, answer in YES_NO_SPELLINGS:
+        for variant in sorted({word, word.upper(), word.title(), word.swapcase()}):
+            rid = f"Y-{len(expected):03d}"
+            # innovated takes the spelling; collaboration (asked only after a yes) takes it too
+            collaboration = variant if answer else ""
+            lines.append(f"2022,{rid},4601,unit_leader,kultur,,{variant},{collaboration},")
+            expected[rid] = (answer, answer if answer else None)
+    source = write_text(tmp_path / "yes_no.csv", lines)
+    report = import_files([source], tmp_path / "yes_no.duckdb")
+    assert report.rows == len(expected) > 2 * len(YES_NO_SPELLINGS)
+    stored = fetch(
+        tmp_path / "yes_no.duckdb",
+        "SELECT respondent_id, innovated, research_collaboration FROM response",
+    )
+    assert {rid: (innovated, collab) for rid, innovated, collab in stored} == expected
+
+
+def test_no_in_every_spelling_is_accepted_as_collaboration_after_a_yes(tmp_path):
+    lines = [HEADER]
+    for number, (word, _) in enumerate(w for w in YES_NO_SPELLINGS if not w[1]):
+        lines.append(f"2022,N-{number},4601,unit_leader,kultur,,Ja,{word.upper()},")
+    source = write_text(tmp_path / "no.csv", lines)
+    _, rows = import_new(tmp_path, source)
+    assert [r[6] for r in rows] == [False] * len(NO)
+
+
+# --- XLSX through the command line ---------------------------------------------------------------
+
+
+def cli_import(*args, db):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", "import", *map(str, args), "--db", str(db)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def test_cli_xlsx_first_sheet_is_read(tmp_path):
+    source = tmp_path / "survey.xlsx"
+    source.write_bytes(workbook_bytes({"Svar": XLSX_ROWS, "Notater": [["ikke data"]]}))
+    db = tmp_path / "db.duckdb"
+    done = cli_import(source, db=db)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Imported 3 rows for wave(s) 2022 from 1 file(s)" in done.stdout
+    ids = [r for (r,) in fetch(db, "SELECT respondent_id FROM response ORDER BY 1")]
+    assert ids == ["X-01", "X-02", "X-03"]
+
+
+def test_cli_xlsx_sheet_option_picks_the_named_sheet(tmp_path):
+    notes = [["Innovasjonsbarometeret"], ["Svarene står på arket Svar"]]
+    source = tmp_path / "survey.xlsx"
+    source.write_bytes(workbook_bytes({"Om undersøkelsen": notes, "Svar": XLSX_ROWS}))
+    db = tmp_path / "db.duckdb"
+    done = cli_import(source, "--sheet", "Svar", db=db)
+    assert done.returncode == 0, done.stderr
+    assert "Imported 3 rows for wave(s) 2022" in done.stdout
+    assert scalar(db, "SELECT count(*) FROM response") == 3
+    # Without --sheet the first sheet (the notes) is read, and rejected for its missing columns.
+    other = tmp_path / "other.duckdb"
+    done = cli_import(source, db=other)
+    assert done.returncode == 2
+    assert "survey.xlsx: missing required column(s)" in done.stderr
+    assert not other.exists()
+
+
+def test_xlsx_numbers_stored_as_floats_read_as_codes_and_years(tmp_path):
+    # Excel keeps every number as a float: 2024.0, 301.0 and 1.0 must read as 2024, 0301 and 1.
+    rows = [
+        HEADER.split(","),
+        [2024.0, "F-01", 301.0, "chief_executive", None, None, 1, 1, None],
+        [2024, "F-02", 4601, "unit_leader", "kultur", 1.0, 1.0, 0.0, None],
+        [2024.0, "F-03", "0301", "unit_leader", "sosial", 0.25, "nei", None, None],
+        [2024, 1234, 1508.0, "chief_executive", None, 2, False, None, None],
+    ]
+    source = tmp_path / "floats.xlsx"
+    source.write_bytes(workbook_bytes({"Ark1": rows}))
+    report, stored = import_new(tmp_path, source)
+    assert report.waves == [2024]
+    assert stored == [
+        ("1234", "1508", "chief_executive", None, 2.0, False, None),
+        ("F-01", "0301", "chief_executive", None, 1.0, True, True),
+        ("F-02", "4601", "unit_leader", "kultur", 1.0, True, False),
+        ("F-03", "0301", "unit_leader", "sosial", 0.25, False, None),
+    ]
 
 
 # --- the demo -------------------------------------------------------------------------------------
