@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from app_support import open_page
 from streamlit.testing.v1 import AppTest
 
 from tracker import format as fmt
@@ -17,12 +18,7 @@ DASHBOARD = str(ROOT / "dashboard.py")
 
 
 def run_overview(**params: str) -> AppTest:
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("dashboard.py", **params)
 
 
 def metric(at: AppTest, label: str) -> str:

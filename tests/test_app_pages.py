@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_support import open_page
 
 from tracker import export
 from tracker.i18n import t
@@ -29,17 +29,6 @@ HOSTILE = [
     {"sektorer": "x" * 10000},
     {"measure": "units\r\nSet-Cookie: x=1"},
 ]
-
-
-def open_page(script: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    if script != "dashboard.py":
-        at.switch_page(script)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def cli_progress(db: Path, measure: str, mode: str) -> dict[str, dict[str, str]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from app_support import open_page
 from streamlit.testing.v1 import AppTest
 
 from tracker.db import SCHEMA_VERSION, read_dataset_info
@@ -25,12 +26,7 @@ def sha256(path: Path) -> str:
 
 def open_app(db: Path, monkeypatch: pytest.MonkeyPatch, script: str = "dashboard.py") -> AppTest:
     monkeypatch.setenv("TRACKER_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    if script != "dashboard.py":
-        at.switch_page(script)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(script, timeout=120)
 
 
 def set_info(db: Path, **values: str) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_support import open_page
 from streamlit.testing.v1 import AppTest
 
 from tracker import reference, ui
@@ -50,14 +51,7 @@ def unescaped(markdown: str) -> bool:
 
 def run(script: str, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
     monkeypatch.setenv("TRACKER_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    if script != "dashboard.py":
-        at.switch_page(script)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(script, **params)
 
 
 def chart_json(at: AppTest) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tracker import reference
+from tracker.validation import IMPORT_COLUMNS
 
 SEED = 20190214  # the day the Forskningsrådet–KS agreement was signed
 WAVES = (2018, 2020, 2024)
@@ -55,17 +56,6 @@ PARTNER_WEIGHTS = {"universitet_hogskole": 55, "forskningsinstitutt": 30, "annet
 #: Each wave spells yes/no differently, as real exports do; all are valid import values.
 YES_NO = {2018: ("ja", "nei"), 2020: ("Yes", "No"), 2024: ("1", "0")}
 SEPARATOR = {2018: ",", 2020: ";", 2024: ","}
-COLUMNS = (
-    "wave_year",
-    "respondent_id",
-    "municipality_code",
-    "respondent_role",
-    "sector",
-    "weight",
-    "innovated",
-    "research_collaboration",
-    "research_partner",
-)
 
 
 def _municipalities(wave: int) -> list[tuple[str, str]]:
@@ -156,7 +146,7 @@ def _poisson(rng: random.Random, mean: float) -> int:
 def to_csv(rows: Iterable[dict], separator: str) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(
-        buffer, fieldnames=COLUMNS, delimiter=separator, lineterminator="\n", restval=""
+        buffer, fieldnames=IMPORT_COLUMNS, delimiter=separator, lineterminator="\n", restval=""
     )
     writer.writeheader()
     writer.writerows(rows)

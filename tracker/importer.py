@@ -18,19 +18,8 @@ import pandas as pd
 from tracker import reference
 from tracker.db import DatabaseError, read_dataset_info, write_database
 from tracker.reading import UnreadableFileError, read_table
-from tracker.validation import CheckedFile, Problem, check_file
+from tracker.validation import IMPORT_COLUMNS, CheckedFile, Problem, check_file
 
-RESPONSE_COLUMNS = (
-    "wave_year",
-    "respondent_id",
-    "municipality_code",
-    "respondent_role",
-    "sector",
-    "weight",
-    "innovated",
-    "research_collaboration",
-    "research_partner",
-)
 #: Problems printed at most; the total is always stated.
 MAX_PROBLEMS_SHOWN = 50
 
@@ -256,7 +245,7 @@ def _write_import(
     hashes: dict[str, str],
     kind: str,
 ) -> None:
-    rows = incoming.loc[:, list(RESPONSE_COLUMNS)].astype({"wave_year": int})
+    rows = incoming.loc[:, list(IMPORT_COLUMNS)].astype({"wave_year": int})
     con.register("incoming_rows", rows)
     con.execute("INSERT INTO response BY NAME SELECT * FROM incoming_rows")
     con.unregister("incoming_rows")

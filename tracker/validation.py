@@ -15,6 +15,19 @@ import pandas as pd
 
 from tracker import reference
 
+#: The import format's columns in their documented order (README "Import format"); the
+#: response table stores the same columns.
+IMPORT_COLUMNS = (
+    "wave_year",
+    "respondent_id",
+    "municipality_code",
+    "respondent_role",
+    "sector",
+    "weight",
+    "innovated",
+    "research_collaboration",
+    "research_partner",
+)
 REQUIRED = ("respondent_id", "municipality_code", "respondent_role", "innovated")
 OPTIONAL = ("wave_year", "sector", "weight", "research_collaboration", "research_partner")
 YES = frozenset({"ja", "yes", "1", "true", "j", "y"})

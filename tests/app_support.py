@@ -1,0 +1,24 @@
+"""Running a page of the app with Streamlit's AppTest, shared by the app tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_page(script: str = "dashboard.py", timeout: float = 60, **params: str) -> AppTest:
+    """Run ``script`` (the entry file or a pages/ file) once with query parameters.
+
+    Fails the test if the run raised: an exception on a page is always a bug.
+    """
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    if script != "dashboard.py":
+        at.switch_page(script)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
