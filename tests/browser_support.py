@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -19,11 +20,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,12 +58,24 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """``streamlit run dashboard.py`` on a free port, with its output in ``log_path``."""
+    """``streamlit run dashboard.py`` on a free port, with its output in ``log_path``.
 
-    def __init__(self, db_path: Path, log_path: Path, *, port: int | None = None) -> None:
+    ``env`` adds to (or overrides) the environment the server inherits, e.g.
+    ``{"TRACKER_RELOAD_SECONDS": "2"}``; ``TRACKER_DB`` is always ``db_path``.
+    """
+
+    def __init__(
+        self,
+        db_path: Path,
+        log_path: Path,
+        *,
+        port: int | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         self.db_path = Path(db_path)
         self.log_path = Path(log_path)
         self.port = port or free_port()
+        self.env = dict(env or {})
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -93,7 +107,12 @@ class StreamlitServer:
             "--browser.gatherUsageStats",
             "false",
         ]
-        env = {**os.environ, "TRACKER_DB": str(self.db_path), "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            **self.env,
+            "TRACKER_DB": str(self.db_path),
+            "PYTHONUNBUFFERED": "1",
+        }
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
             # A file, not a pipe: a full pipe buffer would block the server.
@@ -238,3 +257,62 @@ def wait_for_render(page: Page, *, charts: int = 0, timeout_ms: int = RENDER_TIM
     if exceptions.count():
         shown = "\n".join(exceptions.all_inner_texts())
         raise AssertionError(f"Python exception shown on {page.url}:\n{shown}")
+
+
+#: Streamlit's frontend first asks for ``<page path>/_stcore/health`` and ``.../host-config`` on a
+#: deep path such as /fylker and falls back to ``/_stcore/...`` after the 404. Chromium logs each
+#: 404 as a console error; these two probes are the only ones that are expected.
+STREAMLIT_PROBE = re.compile(r"^/(?:[^/?#]+/)+_stcore/(?:health|host-config)$")
+RESOURCE_404 = "Failed to load resource: the server responded with a status of 404"
+
+
+@dataclass
+class ConsoleWatch:
+    """Records console errors, uncaught page errors and failed responses of one browser page."""
+
+    base_url: str
+    errors: list[str] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    _resource_404: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> ConsoleWatch:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on("response", self._on_response)
+        return self
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        url = (message.location or {}).get("url", "")
+        if message.text.startswith(RESOURCE_404):
+            self._resource_404.append(url)
+        else:
+            where = f" ({url})" if url else ""
+            self.errors.append(f"console error: {message.text}{where}")
+
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.failed.append((response.status, response.url))
+
+    def is_known_probe(self, url: str) -> bool:
+        """A Streamlit health/host-config probe below a page path on this server."""
+        if not url.startswith(self.base_url + "/"):
+            return False
+        return STREAMLIT_PROBE.match(url[len(self.base_url) :]) is not None
+
+    def unexpected(self) -> list[str]:
+        """Every error except the generic 404 messages of known probes that really got a 404.
+
+        A 404 console message is dropped only when a response with that URL came back 404 and
+        that URL is a known probe; any other 404 (or one with no matching response) is kept.
+        """
+        probe_404s = {
+            url for status, url in self.failed if status == 404 and self.is_known_probe(url)
+        }
+        unexplained = [
+            f"console error: {RESOURCE_404} (Not Found) ({url or 'no url'})"
+            for url in self._resource_404
+            if url not in probe_404s
+        ]
+        return self.errors + unexplained

@@ -308,11 +308,16 @@ def url_value(key: str, options: Sequence[str], default: str, notices: list[str]
 
     Values are remembered under a plain session-state key, not a widget key: Streamlit treats a
     widget on another page as a new widget and resets it, so widget keys alone lose the user's
-    choices when they move between pages.
+    choices when they move between pages. Only explicit choices (in the URL or made with a
+    widget) are remembered; a default is not, so that e.g. the default wave follows the newest
+    wave when an import adds one while the page is open.
     """
     value = stored(key)
     if value is None or value not in options:
-        value = read_param(key, options, notices, lang) or default
+        value = read_param(key, options, notices, lang)
+        if value is None:
+            st.session_state.pop(f"url_{key}", None)
+            return default
         remember(key, value)
     return value
 
@@ -352,7 +357,7 @@ def url_choice(
             on_change=_keep,
             args=(widget_key, key),
         )
-    write_param(key, value)
+    write_param(key, stored(key) or "")
     return value
 
 
