@@ -377,7 +377,8 @@ def county_dots(
         )
     order = list(hidden["area_name"]) + list(shown["area_name"])
     fig.update_yaxes(categoryorder="array", categoryarray=order, title=None)
-    upper = max([45.0, *(100 * data["ci_high"].dropna()), 100 * target_share + 5])
+    # A little room past the widest interval so its end cap is not clipped.
+    upper = max([45.0, *(100 * data["ci_high"].dropna() + 3), 100 * target_share + 5])
     fig.update_xaxes(**_percent_axis(lang, range=[0, upper]), title=None)
     fig.update_layout(height=max(460, 28 * len(data) + 220))
     wave = int(kpis["wave_year"].iloc[0]) if not kpis.empty else ""
