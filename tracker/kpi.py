@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tracker import stats
@@ -86,30 +87,29 @@ def kpi_table(
 def estimates(counts: pd.DataFrame, measure: str, settings: Settings) -> pd.DataFrame:
     """KPI rows from the counts a measure_counts_* query returns (one row per area and wave)."""
     weighted = measure == "units"
-    rows = []
-    for row in counts.itertuples(index=False):
-        est = stats.estimate(
-            int(row.n),
-            float(row.yes_weight if weighted else row.yes_n),
-            float(row.weight_sum if weighted else row.n),
-            float(row.weight_square_sum if weighted else row.n),
-            weighted=weighted,
-            min_n=settings.min_n,
-        )
-        rows.append(
-            {
-                "area_code": row.area_code,
-                "area_name": row.area_name,
-                "wave_year": int(row.wave_year),
-                "measure": measure,
-                "n": est.n,
-                "share": est.share,
-                "ci_low": est.ci_low,
-                "ci_high": est.ci_high,
-                "suppressed": est.suppressed,
-            }
-        )
-    table = pd.DataFrame(rows, columns=list(KPI_COLUMNS))
+    n = counts["n"].to_numpy(dtype=float)
+    share, low, high = stats.estimate_arrays(
+        n,
+        counts["yes_weight" if weighted else "yes_n"].to_numpy(dtype=float),
+        counts["weight_sum"].to_numpy(dtype=float) if weighted else n,
+        counts["weight_square_sum"].to_numpy(dtype=float) if weighted else n,
+        weighted=weighted,
+        min_n=settings.min_n,
+    )
+    table = pd.DataFrame(
+        {
+            "area_code": counts["area_code"].to_numpy(),
+            "area_name": counts["area_name"].to_numpy(),
+            "wave_year": counts["wave_year"].astype(int).to_numpy(),
+            "measure": measure,
+            "n": counts["n"].astype(int).to_numpy(),
+            "share": share,
+            "ci_low": low,
+            "ci_high": high,
+            "suppressed": np.isnan(share),
+        },
+        columns=list(KPI_COLUMNS),
+    )
     return table.sort_values(["area_code", "wave_year"], ignore_index=True)
 
 
