@@ -126,7 +126,8 @@ def import_files(
 
     incoming = pd.concat([c.rows for c in checked], ignore_index=True)
     incoming["_file"] = [c.file for c in checked for _ in range(len(c.rows))]
-    _check_across_files(incoming)
+    if len(checked) > 1:  # each file was already checked on its own
+        _check_across_files(incoming)
     new_waves = sorted(int(w) for w in incoming["wave_year"].unique())
 
     # A demo build replaces whatever is there (build.build_demo decides whether that is safe).

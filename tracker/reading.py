@@ -14,6 +14,8 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 SEPARATORS = (",", ";", "\t")
 _SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -111,8 +113,12 @@ def _read_csv(raw: bytes) -> pd.DataFrame:
         raise UnreadableFileError(
             "this is a binary file, not CSV or XLSX; export the survey as CSV (UTF-8) or XLSX"
         )
-    text, _encoding = decode(raw)
+    text, encoding = decode(raw)
     sep = detect_separator(text)
+    utf8 = raw.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8" else text.encode("utf-8")
+    fast = _read_csv_fast(utf8, sep)
+    if fast is not None:
+        return fast
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -132,6 +138,39 @@ def _read_csv(raw: bytes) -> pd.DataFrame:
     # that each row keeps its position and problems name the right line of the file.
     blank = frame.apply(lambda column: column.str.strip() == "").all(axis=1)
     return frame[~blank]
+
+
+def _read_csv_fast(data: bytes, sep: str) -> pd.DataFrame | None:
+    """Parse a clean file with Arrow's multi-threaded reader (several times faster), or None.
+
+    Only files the slower pandas path would read identically qualify: no blank lines (pandas
+    keeps their line numbers for messages), no repeated header names, every row as wide as the
+    header. Anything else returns None and takes the pandas path with its exact messages.
+    """
+    body = data.rstrip(b"\r\n")
+    if b"\n\n" in body or b"\n\r\n" in body or body.startswith((b"\n", b"\r")):
+        return None
+    header = next(csv.reader([body.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")], delimiter=sep))
+    if len({h.strip().lower() for h in header}) != len(header):
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(body),
+            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    frame = table.to_pandas()
+    # Row labels as the pandas path gives them: 0 for the first row after the header.
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
 
 
 def _read_xlsx(raw: bytes, sheet: str | None) -> pd.DataFrame:
