@@ -241,8 +241,9 @@ def test_sidebar_navigation_keeps_choices(tab: Tab, server: StreamlitServer) -> 
     [
         ("/fylker?fylke=<script>alert(1)</script>", "fylke", None),
         ("/?lang=%00%1b", "lang", None),
+        ("/fylker?fylke=46&fylke=%3Cb%3E50%3C/b%3E", "fylke", None),
     ],
-    ids=["script-in-fylke", "control-chars-in-lang"],
+    ids=["script-in-fylke", "control-chars-in-lang", "repeated-key"],
 )
 def test_hostile_query_parameter_is_ignored_with_notice(
     tab: Tab, server: StreamlitServer, path: str, param: str, fallback: list[str] | None
