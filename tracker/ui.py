@@ -426,7 +426,7 @@ def page_setup(title_key: str, script: str) -> Page:
     """
     st.set_page_config(
         page_title=t("app_title", DEFAULT_LANGUAGE),
-        page_icon="📈",
+        page_icon=":material/trending_up:",
         layout="wide",
         initial_sidebar_state="collapsed" if presenting() else "auto",
     )
