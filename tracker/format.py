@@ -62,8 +62,3 @@ def count(value: int | None, lang: str) -> str:
 
 def year(value: int | float | None) -> str:
     return "–" if _missing(value) else str(int(value))
-
-
-def plotly_percent_format(decimals: int = 0) -> str:
-    """d3 format for 0–1 values shown as percentages (the language comes from separators)."""
-    return f".{decimals}%"

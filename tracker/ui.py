@@ -120,6 +120,11 @@ class Page:
         """Draw a chart with its summary sentence, PNG/SVG downloads and a table alternative."""
         place = container if container is not None else st.container()
         self.figures.append((stem, fig))
+        if self.presenting:
+            # Larger type for a screenshot shown on a screen; exports keep the house sizes.
+            fig = go.Figure(fig).update_layout(
+                font_size=19, title_font_size=26, legend_font_size=17
+            )
         size = export.PRESETS[self.preset]
         config = {
             "displaylogo": False,
