@@ -143,3 +143,10 @@ def test_build_refuses_to_replace_real_data(demo_db: Path, tmp_path: Path) -> No
     assert sha256(db) == before
     assert build("--force").returncode == 0
     assert read_dataset_info(db)["kind"] == "demo"
+
+
+def test_bad_setting_gives_a_clear_page(demo_db: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TRACKER_TARGET_YEAR", "soon")
+    at = open_app(demo_db, monkeypatch)
+    assert r"TRACKER\_TARGET\_YEAR" in error_text(at) and "ugyldig" in error_text(at)
+    assert not at.get("plotly_chart")

@@ -58,6 +58,10 @@ TEXT: dict[str, dict[str, str]] = {
     "demo_mark": {"nb": "DEMODATA – ikke ekte tall", "en": "DEMO DATA – not real figures"},
     "building_demo": {"nb": "Bygger demodatabasen …", "en": "Building the demo database …"},
     "building_demo_done": {"nb": "Demodatabasen er klar.", "en": "The demo database is ready."},
+    "settings_error": {
+        "nb": "**En innstilling er ugyldig**, så siden kan ikke vises: {error}. Rett miljøvariabelen og start på nytt.",
+        "en": "**A setting is invalid**, so the page cannot be shown: {error}. Fix the environment variable and restart.",
+    },
     "rebuilding_demo": {
         "nb": "Demodatabasen er fra en eldre versjon og bygges på nytt …",
         "en": "The demo database is from an older version and is being rebuilt …",

@@ -443,7 +443,7 @@ def page_setup(title_key: str, script: str) -> Page:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        st.error(str(exc))
+        st.error(t("settings_error", lang, error=escape_markdown(str(exc))))
         st.stop()
 
     _navigation(lang)
