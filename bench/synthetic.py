@@ -27,19 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tracker.reference import SECTORS  # noqa: E402  (after the sys.path line above)
+from tracker.validation import IMPORT_COLUMNS  # noqa: E402
+
 SEED = 20190214  # the day the Forskningsrådet–KS agreement was signed
-COLUMNS = (
-    "wave_year",
-    "respondent_id",
-    "municipality_code",
-    "respondent_role",
-    "sector",
-    "weight",
-    "innovated",
-    "research_collaboration",
-    "research_partner",
-)
-SECTORS = ("helse_omsorg", "oppvekst_utdanning", "sosial", "kultur", "teknisk")
 FIRST_WAVE_SECTORS = 2  # the first wave, like 2018, covers helse_omsorg and oppvekst_utdanning
 PARTNERS = ("universitet_hogskole", "forskningsinstitutt", "annet", "")
 YES_NO_BLANK = ("ja", "nei", "")
@@ -86,7 +77,7 @@ def generate(rows: int, path: Path, seed: int = SEED) -> dict[str, object]:
     waves = waves_for(rows)
     per_wave = _split(rows, len(waves))
     chief_total = 0
-    header = ",".join(COLUMNS) + "\n"
+    header = ",".join(IMPORT_COLUMNS) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as sink:
         sink.write(header.encode("utf-8"))
