@@ -431,7 +431,7 @@ def page_setup(title_key: str, script: str) -> Page:
     """
     st.set_page_config(
         page_title=t("app_title", DEFAULT_LANGUAGE),
-        page_icon=":material/trending_up:",
+        page_icon="📈",  # an emoji: material icons are fetched from Google at run time
         layout="wide",
         initial_sidebar_state="collapsed" if presenting() else "auto",
     )
