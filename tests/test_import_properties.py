@@ -289,7 +289,11 @@ KNOWN = [
         None,
     ),
     ("utf16", Corruption(encoding="utf-16"), "the text is UTF-16"),
-    ("cut_inside_row_3", Corruption(cut_at=200), "corrupted.csv, row 3"),
+    (
+        "cut_inside_row_3",
+        Corruption(cut_at=200),
+        "fewer values than the header's 9 columns (row 3 has",
+    ),
     (
         "header_name_twice",
         Corruption(operations=(("set_cell", 0, 7, "Innovated"),)),

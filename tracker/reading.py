@@ -134,10 +134,33 @@ def _read_csv(raw: bytes) -> pd.DataFrame:
             f"the rows do not line up with the header ({_SEPARATOR_NAMES[sep]}-separated): "
             f"{str(exc).strip()}"
         ) from None
+    _reject_short_rows(text, sep, len(frame.columns))
     # Blank lines (and lines of only separators) are dropped here rather than by the parser, so
     # that each row keeps its position and problems name the right line of the file.
     blank = frame.apply(lambda column: column.str.strip() == "").all(axis=1)
     return frame[~blank]
+
+
+def _reject_short_rows(text: str, sep: str, width: int) -> None:
+    """A row with fewer values than the header was cut off or lost a separator: say so.
+
+    pandas would quietly fill the missing values with blanks, which then surface as confusing
+    "is empty" messages in other columns. Only files that missed the fast path get here.
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    next(reader, None)
+    short = [
+        (reader.line_num, len(row))
+        for row in reader
+        if 0 < len(row) < width and any(cell.strip() for cell in row)
+    ]
+    if short:
+        listed = "; ".join(f"row {line} has {count}" for line, count in short[:10])
+        more = f" (and {len(short) - 10} more rows)" if len(short) > 10 else ""
+        raise UnreadableFileError(
+            f"some rows have fewer values than the header's {width} columns ({listed}{more}); "
+            "a line may have been cut off or lost a separator"
+        )
 
 
 def _read_csv_fast(data: bytes, sep: str) -> pd.DataFrame | None:
