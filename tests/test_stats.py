@@ -496,3 +496,17 @@ def test_status_agrees_with_hand_rule(base, step):
         expected = "moving_away"
     assert result.status == expected
     assert math.isclose(result.pace_pp_per_year, pace, abs_tol=1e-9)
+
+
+def test_relative_target_of_a_zero_baseline_is_undefined():
+    # Doubling 0 % is 0 %: "achieved" would be wrong, so there is no relative target at all.
+    assert stats.target_for(0.0, "relative", 0.30) is None
+    result = stats.progress(
+        [(2018, 0.0), (2020, 0.05), (2024, 0.10)],
+        baseline_year=2018,
+        target_year=2030,
+        target_share=0.30,
+        mode="relative",
+    )
+    assert result.status == "insufficient_data"
+    assert result.target_share is None and result.projected_year is None

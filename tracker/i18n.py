@@ -271,7 +271,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 **Målet**: {target} for alle (absolutt), eller dobling av områdets egen andel i {baseline} (relativ). Avtalen satte ikke noe årstall; målåret {target_year} er en antagelse.
 
-**Takt og status** (etter Eurostats metode for fremdriftsmåling, i prosentpoeng): takt = stigningstallet til minste kvadraters linje gjennom områdets bølger; nødvendig takt = (mål − andel {baseline}) / ({target_year} − {baseline}); R = takt / nødvendig takt. *Målet er nådd*: siste andel ≥ målet. *I rute*: R ≥ 0,95. *Må øke farten*: 0,60 ≤ R < 0,95. *Liten fremgang*: 0 ≤ R < 0,60. *Går feil vei*: R < 0. *For lite data*: andelen i {baseline} eller siste bølge mangler eller er skjult, eller færre enn to bølger. «Fra nå» = (mål − siste andel) / ({target_year} − siste år).
+**Takt og status** (etter Eurostats metode for fremdriftsmåling, i prosentpoeng): takt = stigningstallet til minste kvadraters linje gjennom områdets bølger; nødvendig takt = (mål − andel {baseline}) / ({target_year} − {baseline}); R = takt / nødvendig takt. *Målet er nådd*: siste andel ≥ målet. *I rute*: R ≥ 0,95. *Må øke farten*: 0,60 ≤ R < 0,95. *Liten fremgang*: 0 ≤ R < 0,60. *Går feil vei*: R < 0. *For lite data*: andelen i {baseline} eller siste bølge mangler eller er skjult, færre enn to bølger, eller (relativt mål) andelen i {baseline} er 0 % og kan ikke dobles. «Fra nå» = (mål − siste andel) / ({target_year} − siste år).
 
 **Når målet**: det første hele året der den tilpassede linjen når målet; «ikke i dagens takt» når takten er null eller negativ.""",
         "en": """**Municipality measure** (the headline, "15% of municipalities"): among chief executives who report that the municipality introduced an innovation and answer yes or no on whether they collaborated with researchers on the newest one, the share answering yes. Unweighted share with a 95% Wilson interval.
@@ -282,7 +282,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 **Target**: {target} for all (absolute), or double the area's own {baseline} share (relative). The agreement set no year; the target year {target_year} is an assumption.
 
-**Pace and status** (after Eurostat's progress method, in percentage points): pace = least-squares slope over the area's waves; required pace = (target − {baseline} share) / ({target_year} − {baseline}); R = pace / required pace. *Target achieved*: latest share ≥ target. *On track*: R ≥ 0.95. *Acceleration needed*: 0.60 ≤ R < 0.95. *Limited progress*: 0 ≤ R < 0.60. *Moving away*: R < 0. *Insufficient data*: the {baseline} or latest share is missing or hidden, or fewer than two waves. "From now" = (target − latest share) / ({target_year} − latest year).
+**Pace and status** (after Eurostat's progress method, in percentage points): pace = least-squares slope over the area's waves; required pace = (target − {baseline} share) / ({target_year} − {baseline}); R = pace / required pace. *Target achieved*: latest share ≥ target. *On track*: R ≥ 0.95. *Acceleration needed*: 0.60 ≤ R < 0.95. *Limited progress*: 0 ≤ R < 0.60. *Moving away*: R < 0. *Insufficient data*: the {baseline} or latest share is missing or hidden, fewer than two waves, or (relative target) the {baseline} share is 0% and cannot be doubled. "From now" = (target − latest share) / ({target_year} − latest year).
 
 **Reaches target**: the first whole year in which the fitted line reaches the target; "not at the current pace" when the pace is zero or negative.""",
     },

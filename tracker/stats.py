@@ -129,11 +129,15 @@ def slope_pp_per_year(years: Sequence[float], shares: Sequence[float]) -> float:
 
 
 def target_for(baseline_share: float | None, mode: str, target_share: float) -> float | None:
-    """The area's target: the fixed share (absolute) or double its own baseline (relative)."""
+    """The area's target: the fixed share (absolute) or double its own baseline (relative).
+
+    Doubling a baseline of 0 gives no target (0 would count as already achieved), so such an
+    area has no relative target and its status is insufficient_data.
+    """
     if mode == "absolute":
         return target_share
     if mode == "relative":
-        return None if baseline_share is None else 2 * baseline_share
+        return None if not baseline_share else 2 * baseline_share
     raise ValueError(f"unknown target mode {mode!r}; use absolute or relative")
 
 
