@@ -62,6 +62,9 @@ if search.strip():
 matrix = kpi.answer_matrix(page.query, county, page.measure)
 st.subheader(page.t("matrix_heading", county=names[county]))
 st.caption(page.t(f"matrix_caption_{page.measure}"))
+marked_line = views.municipality_answers(matrix, marked, page.lang) if marked else None
+if marked_line:
+    st.markdown(f"**{ui.escape_markdown(marked_line)}**")
 st.table(views.answer_matrix_table(matrix, page.lang, highlight=marked or None))
 
 never = kpi.never_collaborated(matrix)

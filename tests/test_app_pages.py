@@ -243,3 +243,10 @@ def test_method_page_offers_data_pack(use_demo_db: Path) -> None:
     at = open_page("pages/metode.py", lang="en")
     assert any(d.proto.label == t("downloads_button", "en") for d in at.get("download_button"))
     assert any("Demo data" in m.value for m in at.markdown)
+
+
+def test_searched_municipality_is_summarised_above_the_matrix(use_demo_db: Path) -> None:
+    at = open_page("pages/kommuner.py", fylke="46", kommune="4621", lang="en")
+    lines = [m.value for m in at.markdown if m.value.startswith("**Voss")]
+    assert len(lines) == 1
+    assert all(str(wave) in lines[0] for wave in (2018, 2020, 2024))

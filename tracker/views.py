@@ -298,3 +298,12 @@ def status_summary(progress: pd.DataFrame, lang: str) -> str:
         for status in STATUSES
         if status in counts.index
     )
+
+
+def municipality_answers(matrix: pd.DataFrame, code: str, lang: str) -> str | None:
+    """One line with a municipality's answer per wave, e.g. 'Voss (4621): 2018 ✖ …'."""
+    rows = matrix[matrix["municipality_code"] == code].sort_values("wave_year")
+    if rows.empty:
+        return None
+    waves = " · ".join(f"{r.wave_year}: {t(f'answer_{r.answer}', lang)}" for r in rows.itertuples())
+    return f"{rows['municipality_name'].iloc[0]} ({code}): {waves}"
