@@ -31,7 +31,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -169,3 +172,21 @@ def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_import(*args: object, db: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m tracker import ARGS --db DB`` in a clean environment (no TRACKER_* settings)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", "import", *map(str, args), "--db", str(db)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )

@@ -21,6 +21,7 @@ from fixtures import (
     build_fixture_db,
     copy_db,
     file_name,
+    run_import,
     sha256,
     workbook_bytes,
     write_text,
@@ -789,25 +790,11 @@ def test_no_in_every_spelling_is_accepted_as_collaboration_after_a_yes(tmp_path)
 # --- XLSX through the command line ---------------------------------------------------------------
 
 
-def cli_import(*args, db):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", "import", *map(str, args), "--db", str(db)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-
-
 def test_cli_xlsx_first_sheet_is_read(tmp_path):
     source = tmp_path / "survey.xlsx"
     source.write_bytes(workbook_bytes({"Svar": XLSX_ROWS, "Notater": [["ikke data"]]}))
     db = tmp_path / "db.duckdb"
-    done = cli_import(source, db=db)
+    done = run_import(source, db=db)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "Imported 3 rows for wave(s) 2022 from 1 file(s)" in done.stdout
@@ -820,13 +807,13 @@ def test_cli_xlsx_sheet_option_picks_the_named_sheet(tmp_path):
     source = tmp_path / "survey.xlsx"
     source.write_bytes(workbook_bytes({"Om undersøkelsen": notes, "Svar": XLSX_ROWS}))
     db = tmp_path / "db.duckdb"
-    done = cli_import(source, "--sheet", "Svar", db=db)
+    done = run_import(source, "--sheet", "Svar", db=db)
     assert done.returncode == 0, done.stderr
     assert "Imported 3 rows for wave(s) 2022" in done.stdout
     assert scalar(db, "SELECT count(*) FROM response") == 3
     # Without --sheet the first sheet (the notes) is read, and rejected for its missing columns.
     other = tmp_path / "other.duckdb"
-    done = cli_import(source, db=other)
+    done = run_import(source, db=other)
     assert done.returncode == 2
     assert "survey.xlsx: missing required column(s)" in done.stderr
     assert not other.exists()

@@ -13,17 +13,22 @@ written by openpyxl carry a timestamp, so those cases are generated here at test
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from fixtures import HEADER, SURVEY_2024, copy_db, sha256, workbook_bytes, write_text
+from fixtures import (
+    HEADER,
+    SURVEY_2024,
+    copy_db,
+    run_import,
+    sha256,
+    workbook_bytes,
+    write_text,
+)
 
 from tracker.importer import import_files
-from tracker.settings import PROJECT_ROOT
 
 CORPUS = Path(__file__).resolve().parent / "data" / "invalid"
 SUFFIXES = (".csv", ".xlsx", ".txt", ".bin")
@@ -60,20 +65,6 @@ def base_db(tmp_path_factory) -> Path:
 def db(base_db, tmp_path) -> Path:
     """A private copy of the base database, alone in its folder."""
     return copy_db(base_db, tmp_path / "db", DB_NAME)
-
-
-def run_import(*args: object, db: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", "import", *map(str, args), "--db", str(db)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
 
 
 def assert_rejected(done: subprocess.CompletedProcess[str], fragments: list[str], db: Path, before):
