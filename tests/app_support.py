@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import subprocess
+import sys
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -22,3 +26,15 @@ def open_page(script: str = "dashboard.py", timeout: float = 60, **params: str) 
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def cli_rows(*args: str, db: Path) -> list[dict[str, str]]:
+    """The rows ``python -m tracker ARGS --format csv --db DB`` prints, to compare pages with."""
+    out = subprocess.run(
+        [sys.executable, "-m", "tracker", *args, "--format", "csv", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return list(csv.DictReader(io.StringIO(out)))

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from app_support import open_page
+from app_support import cli_rows, open_page
 from streamlit.testing.v1 import AppTest
 
 from tracker import format as fmt
@@ -28,30 +26,7 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def cli_kpi(db: Path, measure: str) -> list[dict[str, str]]:
-    import csv
-    import io
-
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tracker",
-            "kpi",
-            "--by",
-            "national",
-            "--measure",
-            measure,
-            "--format",
-            "csv",
-            "--db",
-            str(db),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return list(csv.DictReader(io.StringIO(out)))
+    return cli_rows("kpi", "--by", "national", "--measure", measure, db=db)
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

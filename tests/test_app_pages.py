@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from app_support import open_page
+from app_support import cli_rows, open_page
 
 from tracker import export
 from tracker.i18n import t
@@ -46,29 +42,10 @@ USED_PARAMS = {
 
 
 def cli_progress(db: Path, measure: str, mode: str) -> dict[str, dict[str, str]]:
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tracker",
-            "progress",
-            "--by",
-            "county",
-            "--measure",
-            measure,
-            "--target-mode",
-            mode,
-            "--format",
-            "csv",
-            "--db",
-            str(db),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return {row["area_code"]: row for row in csv.DictReader(io.StringIO(out))}
+    rows = cli_rows(
+        "progress", "--by", "county", "--measure", measure, "--target-mode", mode, db=db
+    )
+    return {row["area_code"]: row for row in rows}
 
 
 def test_every_page_in_the_menu_exists() -> None:
