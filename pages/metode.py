@@ -64,20 +64,26 @@ if not page.presenting:
     st.subheader(page.t("downloads_heading"))
     st.caption(page.t("downloads_caption"))
     measure = page.measure
+    # Built only when the button is clicked: the pack holds every municipality's KPI rows, too
+    # much to compute on every run of this page.
     tables = {
-        f"kpi_national_{measure}": kpi.kpi_table(page.query, "national", measure, settings),
-        f"kpi_county_{measure}": kpi.kpi_table(page.query, "county", measure, settings),
-        f"kpi_municipality_{measure}": kpi.kpi_table(page.query, "municipality", measure, settings),
-        f"progress_national_{measure}": kpi.progress_table(
+        f"kpi_national_{measure}": lambda: kpi.kpi_table(page.query, "national", measure, settings),
+        f"kpi_county_{measure}": lambda: kpi.kpi_table(page.query, "county", measure, settings),
+        f"kpi_municipality_{measure}": lambda: kpi.kpi_table(
+            page.query, "municipality", measure, settings
+        ),
+        f"progress_national_{measure}": lambda: kpi.progress_table(
             page.query, "national", measure, settings
         ),
-        f"progress_county_{measure}": kpi.progress_table(page.query, "county", measure, settings),
-        "kpi_sector_units": kpi.sector_table(page.query, settings),
-        "partners_units": page.query(
+        f"progress_county_{measure}": lambda: kpi.progress_table(
+            page.query, "county", measure, settings
+        ),
+        "kpi_sector_units": lambda: kpi.sector_table(page.query, settings),
+        "partners_units": lambda: page.query(
             "partners_by_type_and_wave", role=kpi.ROLE_BY_MEASURE["units"], sectors=None
         ),
-        "waves": waves,
-        "import_log": imports,
+        "waves": lambda: waves,
+        "import_log": lambda: imports,
     }
     readme = "\n\n".join(
         [
@@ -90,7 +96,7 @@ if not page.presenting:
     )
     st.download_button(
         page.t("downloads_button"),
-        data=downloads.data_pack(tables, readme),
+        data=lambda: downloads.data_pack({name: make() for name, make in tables.items()}, readme),
         file_name=page.file_stem("tabeller") + ".zip",
         mime="application/zip",
         on_click="ignore",

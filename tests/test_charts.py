@@ -5,29 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tracker import charts, style
+from tracker import charts, reference, style
 from tracker.charts import ChartContext
 from tracker.format import NBSP
 from tracker.i18n import t
 from tracker.stats import STATUSES
 
-COUNTIES = [
-    ("03", "Oslo"),
-    ("11", "Rogaland"),
-    ("15", "Møre og Romsdal"),
-    ("18", "Nordland"),
-    ("31", "Østfold"),
-    ("32", "Akershus"),
-    ("33", "Buskerud"),
-    ("34", "Innlandet"),
-    ("39", "Vestfold"),
-    ("40", "Telemark"),
-    ("42", "Agder"),
-    ("46", "Vestland"),
-    ("50", "Trøndelag"),
-    ("55", "Troms"),
-    ("56", "Finnmark"),
-]
+# Chart input only (the reference list itself is checked in test_queries.py).
+COUNTIES = list(
+    zip(reference.counties()["county_code"], reference.counties()["county_name"], strict=True)
+)
 
 
 def county_data(wave: int = 2024) -> tuple[pd.DataFrame, pd.DataFrame]:
