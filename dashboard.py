@@ -38,7 +38,7 @@ page.chart(
         target_year=settings.target_year,
         ctx=ctx,
     ),
-    page.file_stem("norge-utvikling", wave),
+    page.file_stem("national_trend", wave),
     key="trend",
     summary=figures.summary,
     table=views.kpi_display_table(national, page.lang),
@@ -51,7 +51,7 @@ county_table = views.progress_display_table(county_progress, county_kpis, page.l
 tiles_col, dots_col = st.columns([5, 6])
 page.chart(
     charts.county_tiles(county_progress, county_kpis, ctx=ctx),
-    page.file_stem("fylker-status", wave),
+    page.file_stem("county_status", wave),
     key="tiles",
     summary=views.status_summary(county_progress, page.lang),
     table=county_table,
@@ -66,7 +66,7 @@ page.chart(
         min_n=settings.min_n,
         ctx=ctx,
     ),
-    page.file_stem("fylker-andel", wave),
+    page.file_stem("county_share", wave),
     key="dots",
     summary=views.ranking_summary(county_kpis, page.lang, settings.min_n),
     table=county_table,

@@ -41,7 +41,7 @@ page.chart(
         ctx=ctx,
         highlight=highlight or None,
     ),
-    page.file_stem("fylker-rangering", wave),
+    page.file_stem("county_ranking", wave),
     key="ranking",
     summary=views.ranking_summary(kpis, page.lang, settings.min_n),
 )
@@ -73,7 +73,7 @@ page.chart(
         ctx=ctx,
         highlight=highlight or None,
     ),
-    page.file_stem("fylker-utvikling", wave),
+    page.file_stem("county_trends", wave),
     key="multiples",
     summary=views.status_summary(progress, page.lang),
     table=views.kpi_display_table(kpis_all, page.lang),

@@ -97,7 +97,7 @@ if not page.presenting:
     st.download_button(
         page.t("downloads_button"),
         data=lambda: downloads.data_pack({name: make() for name, make in tables.items()}, readme),
-        file_name=page.file_stem("tabeller") + ".zip",
+        file_name=page.file_stem("tables") + ".zip",
         mime="application/zip",
         on_click="ignore",
         key="data_pack",

@@ -43,7 +43,7 @@ page.chart(
         ctx=ctx,
         names=names,
     ),
-    page.file_stem("sektorer", scope),
+    page.file_stem(f"sectors_{scope}"),
     key="sectors",
     summary=views.ranking_summary(
         latest[latest["area_code"] != "all"], page.lang, settings.min_n, names
@@ -60,7 +60,7 @@ partners = page.query(
 partner_ctx = page.chart_context(page.t("partners_subtitle"), page.waves)
 page.chart(
     charts.partner_shares(partners, ctx=partner_ctx),
-    page.file_stem("partnere", scope),
+    page.file_stem(f"partners_{scope}"),
     key="partners",
     table=views.partner_display_table(partners, page.lang),
 )

@@ -102,10 +102,14 @@ class Page:
         source = t("chart_source", self.lang, waves=", ".join(map(str, waves)), date=built)
         return ChartContext(lang=self.lang, demo=self.demo, subtitle=subtitle, source=source)
 
-    def file_stem(self, *parts: object) -> str:
-        """Descriptive file name stem: 'fou-samarbeid-fylker-2024-kommuner'."""
+    def file_stem(self, name: str, *parts: object) -> str:
+        """Descriptive file name stem in the page language: 'fou-samarbeid-fylker-2024-kommuner'.
+
+        ``name`` picks the translated name ``file_<name>``; ``parts`` are values (wave, county).
+        """
         measure = self.t(f"measure_{self.measure}_short")
-        return export.file_name([self.t("file_prefix"), *parts, measure], "x")[:-2]
+        words = [self.t("file_prefix"), self.t(f"file_{name}"), *parts, measure]
+        return export.file_name(words, "x")[:-2]
 
     def chart(
         self,
@@ -199,7 +203,7 @@ class Page:
             st.download_button(
                 self.t("pack_download"),
                 data=made[1],
-                file_name=self.file_stem(*parts, "bildepakke") + ".zip",
+                file_name=self.file_stem("pack", *parts) + ".zip",
                 mime="application/zip",
                 key="pack_download",
                 on_click="ignore",
