@@ -92,7 +92,8 @@ def test_fixture_import_report(fixture):
     assert report.waves == [2018, 2020, 2024]
     assert report.mapped_codes == MAPPED_CODES == 6  # 3001, 3002, 3003, 3004, 3011 ×1, 3001 ×2
     assert report.kind == "survey"
-    assert report.files == [file_name(w) for w in (2018, 2020, 2024)]
+    sources = fixture[0].parent / "sources"
+    assert report.files == [str(sources / file_name(w)) for w in (2018, 2020, 2024)]
     assert not report.started_new_database
     assert not report.dry_run
     assert report.replaced_waves == []
@@ -113,10 +114,11 @@ def test_new_database_holds_reference_data_and_waves(fixture):
         (2020, 17),
         (2024, 14),
     ]
+    sources = db.parent / "sources"  # files are logged as given to the import
     assert fetch(db, "SELECT file_name, rows, wave_years FROM import_log ORDER BY 1") == [
-        ("fixture_survey_2018.csv", 21, "2018"),
-        ("fixture_survey_2020.csv", 17, "2020"),
-        ("fixture_survey_2024.csv", 14, "2024"),
+        (str(sources / "fixture_survey_2018.csv"), 21, "2018"),
+        (str(sources / "fixture_survey_2020.csv"), 17, "2020"),
+        (str(sources / "fixture_survey_2024.csv"), 14, "2024"),
     ]
     assert scalar(db, "SELECT value FROM dataset_info WHERE key = 'kind'") == "survey"
 
@@ -168,9 +170,9 @@ def test_import_into_demo_database_starts_a_survey_database(cli_demo_db, fixture
     assert fetch(db, "SELECT wave_year, count(*) FROM response GROUP BY 1") == [(2024, 14)]
     assert scalar(db, "SELECT count(*) FROM response WHERE respondent_id LIKE 'D%'") == 0
     assert fetch(db, "SELECT wave_year FROM wave") == [(2024,)]
-    assert fetch(db, "SELECT file_name FROM import_log") == [(file_name(2024),)]
+    assert fetch(db, "SELECT file_name FROM import_log") == [(str(source),)]
     keys = [k for (k,) in fetch(db, "SELECT key FROM dataset_info WHERE key LIKE 'source%'")]
-    assert keys == [f"source_sha256:{file_name(2024)}"]
+    assert keys == [f"source_sha256:{source}"]
     assert scalar(db, "SELECT count(*) FROM municipality") == 357
 
 
@@ -403,7 +405,7 @@ def assert_rejected(files, db, expected):
         import_files(files, db)
     report = caught.value.report()
     for row, column, text in expected:
-        where = [files[0].name]
+        where = [str(files[0])]  # files are named as given
         if row is not None:
             where.append(f"row {row}")
         if column is not None:
@@ -523,7 +525,7 @@ def test_duplicate_ids_across_files_are_rejected(db_copy, tmp_path):
     with pytest.raises(ImportRejected) as caught:
         import_files([first, second], db_copy)
     report = caught.value.report()
-    assert "part1.csv and part2.csv" in report
+    assert f"{first} and {second}" in report
     assert "'N-01'" in report
     assert sha256(db_copy) == before
 
@@ -661,7 +663,7 @@ def test_xlsx_named_sheet(tmp_path, db_copy):
     source = tmp_path / "two_sheets.xlsx"
     source.write_bytes(workbook(XLSX_ROWS, sheets=("Info", "Svar")))
     report, rows = import_new(tmp_path, source, sheet="Svar")
-    assert report.files == ["two_sheets.xlsx"]
+    assert report.files == [str(source)]
     assert [r[0] for r in rows] == ["X-01", "X-02", "X-03"]
     before = sha256(db_copy)
     with pytest.raises(ImportRejected) as caught:
@@ -906,7 +908,8 @@ def test_demo_national_shares_are_calibrated(cli_demo_db, measure, expected):
 
 def test_build_writes_no_stray_files(cli_demo_db):
     db, _ = cli_demo_db
-    assert sorted(p.name for p in db.parent.iterdir()) == [db.name]
+    # Only the database and the lock file that serialises writers (tracker/locking.py).
+    assert sorted(p.name for p in db.parent.iterdir()) == [db.name, f"{db.name}.lock"]
 
 
 def test_fixture_sources_are_untouched_by_import(fixture):
@@ -914,4 +917,4 @@ def test_fixture_sources_are_untouched_by_import(fixture):
     sources = sorted((db.parent / "sources").iterdir())
     assert [p.name for p in sources] == [file_name(w) for w in (2018, 2020, 2024)]
     logged = dict(fetch(db, "SELECT file_name, sha256 FROM import_log"))
-    assert {p.name: sha256(p) for p in sources} == logged
+    assert {str(p): sha256(p) for p in sources} == logged

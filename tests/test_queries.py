@@ -80,9 +80,11 @@ def test_waves_by_year(snapshot):
 def test_imports_by_time(snapshot):
     # One row per imported file (one import of three files), with its rows and sha256.
     rows = records(snapshot.query("imports_by_time"))
-    assert sorted(r["file_name"] for r in rows) == sorted(file_name(w) for w in SURVEYS)
+    sources = snapshot.path.parent / "sources"  # files are logged as given to the import
+    logged = sorted(r["file_name"] for r in rows)
+    assert logged == sorted(str(sources / file_name(w)) for w in SURVEYS)
     for r in rows:
-        wave = next(w for w in SURVEYS if file_name(w) == r["file_name"])
+        wave = next(w for w in SURVEYS if str(sources / file_name(w)) == r["file_name"])
         text = SURVEYS[wave]
         assert r["sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
         assert r["rows"] == len(text.strip().splitlines()) - 1
@@ -96,11 +98,14 @@ def test_imports_by_time(snapshot):
 def test_dataset_info_by_key(snapshot):
     rows = records(snapshot.query("dataset_info_by_key"))
     info = {r["key"]: r["value"] for r in rows}
+    sources = snapshot.path.parent / "sources"
     hashes = {
-        f"source_sha256:{file_name(w)}": hashlib.sha256(text.encode("utf-8")).hexdigest()
+        f"source_sha256:{sources / file_name(w)}": hashlib.sha256(text.encode("utf-8")).hexdigest()
         for w, text in SURVEYS.items()
     }
-    assert [r["key"] for r in rows] == sorted(["built_at", "kind", "schema_version", *hashes])
+    keys = ["build_id", "built_at", "kind", "schema_version", *hashes]
+    assert [r["key"] for r in rows] == sorted(keys)
+    assert len(info["build_id"]) == 32  # a random id per write (tracker.db.write_database)
     assert info["kind"] == "survey"
     assert info["schema_version"] == "1"
     for key, digest in hashes.items():

@@ -1,6 +1,7 @@
 """Command line: ``python -m tracker {build,import,kpi,progress,demo-files}``.
 
-Exit status: 0 success, 2 bad input (nothing changed), 1 when the database cannot be read.
+Exit status: 0 success, 2 bad input (nothing changed), 1 when the database cannot be read or
+another import kept it locked for longer than TRACKER_IMPORT_WAIT_SECONDS (nothing changed).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from tracker import build, demo, kpi
-from tracker.db import DatabaseError, open_snapshot
+from tracker.db import DatabaseChanged, DatabaseError, open_snapshot
 from tracker.importer import ImportRejected, import_files
+from tracker.locking import LockTimeout
 from tracker.settings import DEMO_DIR, MEASURES, TARGET_MODES, SettingsError, load_settings
 
 FORMATS = ("table", "csv", "json")
@@ -46,7 +48,6 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     b = with_db(sub.add_parser("build", help="build the demo database from data/demo/"))
-    b.add_argument("--regenerate", action="store_true", help="rewrite the demo files first")
     b.add_argument(
         "--force", action="store_true", help="replace a database that does not hold demo data"
     )
@@ -96,11 +97,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "build":
         try:
             report = build.build_demo(
-                settings.db, regenerate=args.regenerate, force=args.force, progress=_say
+                settings.db,
+                force=args.force,
+                wait_seconds=settings.import_wait_seconds,
+                progress=_say,
             )
         except ImportRejected as exc:
             print(exc.report(), file=sys.stderr)
             return 2
+        except (LockTimeout, DatabaseChanged) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        assert report is not None  # no only_if condition was given
         print(report.summary())
         return 0
     if args.command == "import":
@@ -112,11 +120,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 replace=args.replace,
                 dry_run=args.dry_run,
                 sheet=args.sheet,
+                wait_seconds=settings.import_wait_seconds,
                 progress=_say,
             )
         except ImportRejected as exc:
             print(exc.report(), file=sys.stderr)
             return 2
+        except (LockTimeout, DatabaseChanged) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         print(report.summary())
         return 0
 

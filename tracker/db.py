@@ -8,7 +8,10 @@ after the path is replaced, so a page rendered from one snapshot never mixes old
 
 Writers never modify the file in place: :func:`write_database` builds a complete new file next to
 it and swaps it in with ``os.replace`` (atomic on POSIX), so a failed import leaves the old file
-exactly as it was, and readers holding the old file open are not blocked.
+exactly as it was, and readers holding the old file open are not blocked. Writers hold the
+database's lock (:mod:`tracker.locking`) while they read the old file and swap in the new one; as a
+second guard, :func:`write_database` refuses to replace a file whose :class:`StoredVersion`
+changed since the writer read it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import functools
 import os
 import re
 import tempfile
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +88,43 @@ def file_version(path: Path) -> tuple[int, int, int] | None:
     except FileNotFoundError:
         return None
     return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """What a writer saw of the file it builds on: its identity on disk and its stored build id.
+
+    The build id is a random id written into ``dataset_info`` by every write, so that a file
+    rewritten with the same size within the file system's timestamp resolution still differs.
+    """
+
+    inode: int
+    mtime_ns: int
+    size: int
+    build_id: str
+
+
+class DatabaseChanged(RuntimeError):
+    """The file was replaced by someone else between reading it and swapping in the new one."""
+
+
+def stored_version(path: Path) -> StoredVersion | None:
+    """The :class:`StoredVersion` of the file at ``path`` (None when there is no file)."""
+    on_disk = file_version(path)
+    if on_disk is None:
+        return None
+    build_id = ""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH $path AS stored (READ_ONLY)", {"path": str(path)})
+        row = con.execute("SELECT value FROM stored.dataset_info WHERE key = 'build_id'").fetchone()
+        build_id = row[0] if row else ""
+    except duckdb.Error:
+        pass  # not a tracker database (or damaged): its size and mtime still identify it
+    finally:
+        con.close()
+    inode, mtime_ns, size = on_disk
+    return StoredVersion(inode=inode, mtime_ns=mtime_ns, size=size, build_id=build_id)
 
 
 @dataclass(frozen=True)
@@ -170,10 +211,15 @@ def read_dataset_info(path: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def write_database(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def write_database(
+    path: Path, *, builds_on: StoredVersion | None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a new database with the schema; swap it in at ``path`` on success.
 
-    On any exception the new file is deleted and the file at ``path`` is untouched.
+    ``builds_on`` is the :func:`stored_version` of ``path`` when the caller read it (None: there
+    was no file). If the file at ``path`` is no longer that version when the new file is ready,
+    :class:`DatabaseChanged` is raised instead of replacing it. On any exception the new file is
+    deleted and the file at ``path`` is untouched.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -184,10 +230,18 @@ def write_database(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect(str(tmp))
     try:
         con.execute(_SCHEMA_FILE.read_text(encoding="utf-8"))
-        con.execute("INSERT INTO dataset_info VALUES ('schema_version', $v)", {"v": SCHEMA_VERSION})
+        con.execute(
+            "INSERT INTO dataset_info VALUES ('schema_version', $v), ('build_id', $id)",
+            {"v": SCHEMA_VERSION, "id": uuid.uuid4().hex},
+        )
         yield con
         con.execute("CHECKPOINT")
         con.close()
+        if stored_version(path) != builds_on:
+            raise DatabaseChanged(
+                f"{path} was replaced by another program while this import was running; "
+                "nothing was changed. Run the import again to add it to the new file"
+            )
         os.replace(tmp, path)
     except BaseException:
         con.close()

@@ -58,6 +58,14 @@ TEXT: dict[str, dict[str, str]] = {
     "demo_mark": {"nb": "DEMODATA – ikke ekte tall", "en": "DEMO DATA – not real figures"},
     "building_demo": {"nb": "Bygger demodatabasen …", "en": "Building the demo database …"},
     "building_demo_done": {"nb": "Demodatabasen er klar.", "en": "The demo database is ready."},
+    "building_demo_skipped": {
+        "nb": "Demodatabasen ble ikke bygd: en import skrev databasen i mellomtiden.",
+        "en": "The demo database was not built: an import wrote the database meanwhile.",
+    },
+    "db_busy": {
+        "nb": "**Databasen er opptatt.** En import holder på med databasefila, og siden kan ikke vises ennå. Last siden på nytt om litt. Detaljer: {error}",
+        "en": "**The database is busy.** An import is working on the database file, so the page cannot be shown yet. Reload the page in a moment. Details: {error}",
+    },
     "settings_error": {
         "nb": "**En innstilling er ugyldig**, så siden kan ikke vises: {error}. Rett miljøvariabelen og start på nytt.",
         "en": "**A setting is invalid**, so the page cannot be shown: {error}. Fix the environment variable and restart.",

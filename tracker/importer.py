@@ -1,7 +1,9 @@
 """Import survey files: read, validate, harmonise, then write a new database file atomically.
 
-The demo build goes through this same path (:func:`import_files` with ``kind="demo"``), so the demo
-exercises exactly the code real data takes.
+:func:`import_files` is the whole path: :func:`check_files` reads and validates without touching
+the database; then, holding the database's lock (:mod:`tracker.locking`), :func:`write_import`
+reads the existing file and swaps in a new one. The demo build goes through these same two steps
+(with ``kind="demo"``), so the demo exercises exactly the code real data takes.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import pandas as pd
 import pyarrow as pa
 
 from tracker import reference
-from tracker.db import DatabaseError, read_dataset_info, write_database
+from tracker.db import DatabaseError, read_dataset_info, stored_version, write_database
+from tracker.locking import database_lock
 from tracker.reading import UnreadableFileError, read_table
+from tracker.settings import Settings
 from tracker.validation import IMPORT_COLUMNS, CheckedFile, Problem, check_file
 
 #: Problems printed at most; the total is always stated.
@@ -97,6 +101,65 @@ def _noop(_: str) -> None:
     pass
 
 
+@dataclass
+class CheckedImport:
+    """Survey files read and checked on their own, before the database is looked at."""
+
+    files: list[CheckedFile]
+    rows: pd.DataFrame
+    hashes: dict[str, str]
+
+    @property
+    def waves(self) -> list[int]:
+        return sorted(int(w) for w in self.rows["wave_year"].unique())
+
+
+def check_files(
+    files: Sequence[Path],
+    *,
+    wave: int | None = None,
+    sheet: str | None = None,
+    labels: Sequence[str] | None = None,
+    progress: Progress = _noop,
+) -> CheckedImport:
+    """Read and validate ``files``; raise :class:`ImportRejected` listing every problem.
+
+    Files are named by ``labels``, by default the paths as given (e.g. on the command line), so
+    two files with the same name in different folders stay apart in messages and in the log.
+    """
+    if not files:
+        raise ImportRejected([Problem("(command line)", "no files given to import")])
+    checked: list[CheckedFile] = []
+    hashes: dict[str, str] = {}
+    problems: list[Problem] = []
+    total = 0
+    for path, label in zip(files, labels or list(map(str, files)), strict=True):
+        progress(f"Reading {label}")
+        try:
+            frame = read_table(Path(path), sheet=sheet)
+            hashes[label] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except UnreadableFileError as exc:
+            problems.append(Problem(label, str(exc)))
+            total += 1
+            continue
+        progress(f"Checking {len(frame)} rows of {label}")
+        result = check_file(frame, label, wave=wave)
+        checked.append(result)
+        problems += result.problems
+        total += result.problem_count
+    repeated = sorted({str(p) for p in files if list(map(str, files)).count(str(p)) > 1})
+    problems += [Problem(name, "is given more than once; give each file once") for name in repeated]
+    total += len(repeated)
+    if problems:
+        raise ImportRejected(problems, total)
+
+    incoming = pd.concat([c.rows for c in checked], ignore_index=True)
+    incoming["_file"] = [c.file for c in checked for _ in range(len(c.rows))]
+    if len(checked) > 1:  # each file was already checked on its own
+        _check_across_files(incoming)
+    return CheckedImport(files=checked, rows=incoming, hashes=hashes)
+
+
 def import_files(
     files: Sequence[Path],
     db: Path,
@@ -106,53 +169,49 @@ def import_files(
     dry_run: bool = False,
     sheet: str | None = None,
     kind: str = "survey",
+    wait_seconds: float = Settings.import_wait_seconds,
     progress: Progress = _noop,
 ) -> ImportReport:
     """Validate ``files`` and add them to the database at ``db`` (created when missing).
 
-    Raises :class:`ImportRejected` listing every problem; the database is then unchanged.
+    Raises :class:`ImportRejected` listing every problem, :class:`LockTimeout` when another
+    import holds the database for longer than ``wait_seconds``, or :class:`DatabaseChanged` when
+    the file was replaced behind the lock's back; the database is then unchanged.
     """
-    if not files:
-        raise ImportRejected([Problem("(command line)", "no files given to import")])
-    checked: list[CheckedFile] = []
-    hashes: dict[str, str] = {}
-    problems: list[Problem] = []
-    total = 0
-    for path in files:
-        path = Path(path)
-        progress(f"Reading {path.name}")
-        try:
-            frame = read_table(path, sheet=sheet)
-            hashes[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
-        except UnreadableFileError as exc:
-            problems.append(Problem(path.name, str(exc)))
-            total += 1
-            continue
-        progress(f"Checking {len(frame)} rows of {path.name}")
-        result = check_file(frame, path.name, wave=wave)
-        checked.append(result)
-        problems += result.problems
-        total += result.problem_count
-    if problems:
-        raise ImportRejected(problems, total)
+    checked = check_files(files, wave=wave, sheet=sheet, progress=progress)
+    if dry_run:  # reads the database but writes nothing, so it needs no lock
+        return write_import(checked, db, replace=replace, kind=kind, dry_run=True)
+    with database_lock(db, wait_seconds, progress):
+        return write_import(checked, db, replace=replace, kind=kind, progress=progress)
 
-    incoming = pd.concat([c.rows for c in checked], ignore_index=True)
-    incoming["_file"] = [c.file for c in checked for _ in range(len(c.rows))]
-    if len(checked) > 1:  # each file was already checked on its own
-        _check_across_files(incoming)
-    new_waves = sorted(int(w) for w in incoming["wave_year"].unique())
 
-    # A demo build replaces whatever is there (build.build_demo decides whether that is safe).
+def write_import(
+    checked: CheckedImport,
+    db: Path,
+    *,
+    replace: bool = False,
+    kind: str = "survey",
+    dry_run: bool = False,
+    progress: Progress = _noop,
+) -> ImportReport:
+    """Add checked files to the database at ``db``; the caller holds its lock (unless dry run).
+
+    A demo build (``kind="demo"``) replaces whatever is there: :mod:`tracker.build` decides,
+    under the same lock, whether that is safe.
+    """
+    builds_on = stored_version(db)
     existing = {} if kind == "demo" else _existing_dataset(db)
     started_new = existing.get("kind") == "demo"
     keep_existing = bool(existing) and not started_new and kind != "demo"
     old_waves = _existing_waves(db) if keep_existing else []
+    new_waves = checked.waves
     clash = sorted(set(old_waves) & set(new_waves))
+    names = [c.file for c in checked.files]
     if clash and not replace:
         raise ImportRejected(
             [
                 Problem(
-                    ", ".join(c.file for c in checked),
+                    ", ".join(names),
                     f"wave(s) {', '.join(map(str, clash))} are already in {db}; "
                     "add --replace to replace them, or import a different wave",
                 )
@@ -160,10 +219,10 @@ def import_files(
         )
     report = ImportReport(
         db=Path(db),
-        files=[c.file for c in checked],
-        rows=len(incoming),
+        files=names,
+        rows=len(checked.rows),
         waves=new_waves,
-        mapped_codes=sum(c.mapped_codes for c in checked),
+        mapped_codes=sum(c.mapped_codes for c in checked.files),
         kind=kind,
         replaced_waves=clash,
         started_new_database=started_new,
@@ -171,12 +230,12 @@ def import_files(
     )
     if dry_run:
         return report
-    progress(f"Writing {len(incoming)} rows to a new database file")
-    with write_database(Path(db)) as con:
+    progress(f"Writing {len(checked.rows)} rows to a new database file")
+    with write_database(Path(db), builds_on=builds_on) as con:
         _write_reference(con)
         if keep_existing:
             _copy_existing(con, Path(db), drop_waves=new_waves)
-        _write_import(con, incoming.drop(columns="_file"), checked, hashes, kind)
+        _write_import(con, checked, kind)
     progress("Done")
     return report
 
@@ -251,13 +310,9 @@ def _copy_existing(con: duckdb.DuckDBPyConnection, db: Path, drop_waves: list[in
     con.execute("DETACH old")
 
 
-def _write_import(
-    con: duckdb.DuckDBPyConnection,
-    incoming: pd.DataFrame,
-    checked: list[CheckedFile],
-    hashes: dict[str, str],
-    kind: str,
-) -> None:
+def _write_import(con: duckdb.DuckDBPyConnection, checked: CheckedImport, kind: str) -> None:
+    incoming = checked.rows.drop(columns="_file")
+    hashes = checked.hashes
     # Handing DuckDB an Arrow table with the column types spelled out is several times faster
     # than letting it scan pandas' nullable booleans and string columns.
     rows = pa.table(
@@ -283,7 +338,7 @@ def _write_import(
             },
         )
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    for c in checked:
+    for c in checked.files:
         years = sorted(int(y) for y in c.rows["wave_year"].unique())
         con.execute(
             "INSERT INTO import_log VALUES ($f, $h, $n, $w, $t)",

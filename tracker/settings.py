@@ -37,6 +37,16 @@ def _positive_int(name: str, raw: str) -> int:
     return value
 
 
+def _seconds(name: str, raw: str) -> float:
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number of seconds (e.g. 120)") from None
+    if not 0 <= value <= 86_400:
+        raise SettingsError(f"{name}={raw!r} must be between 0 and 86400 seconds")
+    return value
+
+
 def _year(name: str, raw: str) -> int:
     try:
         value = int(raw)
@@ -101,6 +111,12 @@ class Settings:
     )
     min_n: int = _setting(
         5, _positive_int, "Shares based on fewer responses than this are suppressed."
+    )
+    import_wait_seconds: float = _setting(
+        120.0,
+        _seconds,
+        "How long an import (or a demo build) waits for another import of the same database "
+        "to finish before it gives up, changing nothing.",
     )
 
     def with_overrides(self, **changes: Any) -> Settings:

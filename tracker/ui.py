@@ -20,9 +20,11 @@ import streamlit as st
 
 from tracker import build, export
 from tracker.charts import ChartContext
-from tracker.db import DatabaseError, Snapshot, file_version, open_snapshot
+from tracker.db import DatabaseChanged, DatabaseError, Snapshot, file_version, open_snapshot
 from tracker.format import LANGUAGES
 from tracker.i18n import DEFAULT_LANGUAGE, t
+from tracker.importer import ImportRejected
+from tracker.locking import LockTimeout
 from tracker.settings import MEASURES, TARGET_MODES, Settings, SettingsError, load_settings
 
 #: (script path relative to dashboard.py, translation key of its name), in menu order.
@@ -475,7 +477,7 @@ def page_setup(title_key: str, script: str) -> Page:
             query_params={**_link_state(), **_page_state(), PRESENTATION_KEY: "1"},
         )
 
-    snapshot = _open_database(settings.db, lang)
+    snapshot = _open_database(settings, lang)
     path = snapshot.path
     _watch_database(str(path), snapshot.version, run_every=settings.reload_seconds)
     info = _cached_query(str(path), snapshot.version, "dataset_info_by_key", {}, snapshot)
@@ -555,10 +557,11 @@ def _watch_database(path: str, version: tuple[int, int, int], run_every: int) ->
     check()
 
 
-def _open_database(path: Path, lang: str) -> Snapshot:
+def _open_database(settings: Settings, lang: str) -> Snapshot:
     """The current snapshot; builds the demo where that is safe, else stops with the fix."""
+    path = settings.db
     if file_version(path) is None:
-        _build_demo_once(path, lang, "building_demo", lambda: file_version(path) is None)
+        _build_demo_once(settings, lang, "building_demo", lambda p: file_version(p) is None)
     try:
         return _snapshot(str(path), file_version(path))
     except DatabaseError as exc:
@@ -566,7 +569,7 @@ def _open_database(path: Path, lang: str) -> Snapshot:
             st.error(t(f"db_{exc.reason}", lang, path=str(path), error=escape_markdown(str(exc))))
             st.stop()
     # A demo database from an older version holds nothing that cannot be regenerated.
-    _build_demo_once(path, lang, "rebuilding_demo", lambda: _outdated_demo_at(path))
+    _build_demo_once(settings, lang, "rebuilding_demo", _outdated_demo_at)
     return _snapshot(str(path), file_version(path))
 
 
@@ -582,13 +585,30 @@ def _outdated_demo_at(path: Path) -> bool:
     return False
 
 
-def _build_demo_once(path: Path, lang: str, label_key: str, needed: Callable[[], bool]) -> None:
-    # Several sessions may arrive at once: the first builds, the others find it done.
+def _build_demo_once(
+    settings: Settings, lang: str, label_key: str, needed: Callable[[Path], bool]
+) -> None:
+    # Several sessions may arrive at once: the first builds, the others find it done. Other
+    # processes (a CLI import, another replica) are kept out by the database's lock, under which
+    # build_demo checks `needed` again and never replaces anything but demo data.
     with _build_lock:
-        if not needed():
+        if not needed(settings.db):
             return
         with st.status(t(label_key, lang), expanded=True) as status:
-            build.build_demo(path, force=True, progress=status.write)
+            try:
+                build.build_demo(
+                    settings.db,
+                    only_if=needed,
+                    wait_seconds=settings.import_wait_seconds,
+                    progress=status.write,
+                )
+            except (ImportRejected, LockTimeout, DatabaseChanged) as exc:
+                # Someone else wrote the file meanwhile: show what is there now, or explain.
+                status.update(label=t("building_demo_skipped", lang), state="error")
+                if file_version(settings.db) is None:
+                    st.error(t("db_busy", lang, error=escape_markdown(str(exc))))
+                    st.stop()
+                return
             status.update(label=t("building_demo_done", lang), state="complete")
 
 
