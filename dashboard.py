@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from tracker import charts, kpi, ui, views
+from tracker.app import ui
+from tracker.present import charts, views
+from tracker.stats import kpi
 
 page = ui.page_setup("overview_heading", "dashboard.py")
 st.caption(page.t("app_tagline"))

@@ -181,7 +181,7 @@ def step_generate(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def step_import(p: dict[str, Any]) -> dict[str, Any]:
-    from tracker import importer, reading, validation
+    from tracker.data import importer, reading, validation
 
     timers = Timers()
     # Functions that do not exist in this version of the tracker are skipped (and not listed).
@@ -271,7 +271,7 @@ def step_import(p: dict[str, Any]) -> dict[str, Any]:
 
 def page_queries() -> list[tuple[str, Callable[..., Any]]]:
     """Every query call the pages make, as (label, function(query, settings))."""
-    from tracker import kpi
+    from tracker.stats import kpi
 
     specs: list[tuple[str, Callable[..., Any]]] = []
     for name in ("dataset_info_by_key", "waves_by_year", "counties_by_code"):
@@ -315,9 +315,9 @@ def page_queries() -> list[tuple[str, Callable[..., Any]]]:
 
 def step_queries(p: dict[str, Any]) -> dict[str, Any]:
     quiet_streamlit()
-    from tracker import db as tracker_db
-    from tracker import ui
-    from tracker.settings import load_settings
+    from tracker.app import ui
+    from tracker.data import db as tracker_db
+    from tracker.data.settings import load_settings
 
     quiet_streamlit()
     repeat = int(p["repeat"])
@@ -400,7 +400,10 @@ def step_page(p: dict[str, Any]) -> dict[str, Any]:
     from streamlit.delta_generator import DeltaGenerator
     from streamlit.testing.v1 import AppTest
 
-    from tracker import charts, db, kpi, ui, views
+    from tracker.app import ui
+    from tracker.data import db
+    from tracker.present import charts, views
+    from tracker.stats import kpi
 
     quiet_streamlit()
     timers = Timers()
@@ -621,9 +624,10 @@ def _load_overview(browser: Any, url: str, started: float, timeout_s: float) -> 
 def step_pandas(p: dict[str, Any]) -> dict[str, Any]:
     import pandas as pd
 
-    from tracker import kpi, reference
-    from tracker.db import open_snapshot
-    from tracker.settings import load_settings
+    from tracker.data import reference
+    from tracker.data.db import open_snapshot
+    from tracker.data.settings import load_settings
+    from tracker.stats import kpi
 
     municipalities = reference.municipalities()[["municipality_code", "county_code"]]
 

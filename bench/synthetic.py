@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tracker.reference import SECTORS  # noqa: E402  (after the sys.path line above)
-from tracker.validation import IMPORT_COLUMNS  # noqa: E402
+from tracker.data.reference import SECTORS  # noqa: E402  (after the sys.path line above)
+from tracker.data.validation import IMPORT_COLUMNS  # noqa: E402
 
 SEED = 20190214  # the day the Forskningsrådet–KS agreement was signed
 FIRST_WAVE_SECTORS = 2  # the first wave, like 2018, covers helse_omsorg and oppvekst_utdanning
@@ -60,7 +60,7 @@ def _take(values: tuple[str, ...], codes: np.ndarray) -> pa.Array:
 
 def generate(rows: int, path: Path, seed: int = SEED) -> dict[str, object]:
     """Write ``rows`` synthetic responses to ``path`` (CSV, comma-separated, UTF-8)."""
-    from tracker import reference
+    from tracker.data import reference
 
     started = time.perf_counter()
     rng = np.random.default_rng(seed)

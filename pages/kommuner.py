@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from tracker import charts, kpi, ui, views
+from tracker.app import ui
+from tracker.present import charts, views
+from tracker.stats import kpi
 
 page = ui.page_setup("nav_municipalities", "pages/kommuner.py")
 counties = page.counties()

@@ -3,8 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from tracker import downloads, kpi, ui
-from tracker import format as fmt
+from tracker.app import ui
+from tracker.present import data_pack
+from tracker.present import format as fmt
+from tracker.stats import kpi
 
 page = ui.page_setup("nav_method", "pages/metode.py")
 page.show_notices()
@@ -96,7 +98,7 @@ if not page.presenting:
     )
     st.download_button(
         page.t("downloads_button"),
-        data=lambda: downloads.data_pack({name: make() for name, make in tables.items()}, readme),
+        data=lambda: data_pack.data_pack({name: make() for name, make in tables.items()}, readme),
         file_name=page.file_stem("tables") + ".zip",
         mime="application/zip",
         on_click="ignore",

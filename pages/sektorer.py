@@ -3,7 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from tracker import charts, kpi, reference, ui, views
+from tracker.app import ui
+from tracker.data import reference
+from tracker.present import charts, views
+from tracker.stats import kpi
 
 page = ui.page_setup("nav_sectors", "pages/sektorer.py")
 if page.measure != "units" and not page.presenting:

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tracker.importer import ImportReport, import_files
+from tracker.data.importer import ImportReport, import_files
 
 HEADER = (
     "wave_year,respondent_id,municipality_code,respondent_role,sector,weight,innovated,"

@@ -52,10 +52,10 @@ for _path in (ROOT, TESTS):
 from browser_support import StreamlitServer  # noqa: E402
 from ws_client import ConnectionLost, Run, RunTimeout, StreamlitClient  # noqa: E402
 
-from tracker import format as fmt  # noqa: E402
-from tracker.i18n import DEFAULT_LANGUAGE, t  # noqa: E402
-from tracker.importer import import_files  # noqa: E402
-from tracker.settings import DEMO_DIR, REFERENCE_DIR  # noqa: E402
+from tracker.data.importer import import_files  # noqa: E402
+from tracker.data.settings import DEMO_DIR, REFERENCE_DIR  # noqa: E402
+from tracker.present import format as fmt  # noqa: E402
+from tracker.present.i18n import DEFAULT_LANGUAGE, t  # noqa: E402
 
 #: Page script → URL path, as Streamlit's pages/ mode names them ("" is the main page).
 PAGES = {

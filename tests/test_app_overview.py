@@ -8,8 +8,8 @@ import pytest
 from app_support import cli_rows, open_page
 from streamlit.testing.v1 import AppTest
 
-from tracker import format as fmt
-from tracker.i18n import t
+from tracker.present import format as fmt
+from tracker.present.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = str(ROOT / "dashboard.py")

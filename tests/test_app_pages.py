@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from app_support import cli_rows, open_page
 
-from tracker import export
-from tracker.i18n import t
-from tracker.ui import PAGES
-from tracker.views import status_text
+from tracker.app.ui import PAGES
+from tracker.present import export
+from tracker.present.i18n import t
+from tracker.present.views import status_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_FILES = [script for script, _ in PAGES if (ROOT / script).exists()]

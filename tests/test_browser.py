@@ -40,8 +40,8 @@ from browser_support import (
 )
 from playwright.sync_api import Browser, Dialog, Page, expect
 
-from tracker.importer import import_files
-from tracker.settings import DEMO_DIR
+from tracker.data.importer import import_files
+from tracker.data.settings import DEMO_DIR
 
 pytestmark = pytest.mark.browser
 

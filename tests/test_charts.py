@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tracker import charts, reference, style
-from tracker.charts import ChartContext
-from tracker.format import NBSP
-from tracker.i18n import t
-from tracker.stats import STATUSES
+from tracker.data import reference
+from tracker.present import charts, style
+from tracker.present.charts import ChartContext
+from tracker.present.format import NBSP
+from tracker.present.i18n import t
+from tracker.stats.progress import STATUSES
 
 # Chart input only (the reference list itself is checked in test_queries.py).
 COUNTIES = list(

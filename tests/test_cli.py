@@ -19,7 +19,7 @@ from fractions import Fraction as F
 import pytest
 from fixtures import HEADER, build_fixture_db, sha256, write_text
 
-from tracker.settings import DEMO_DIR, PROJECT_ROOT
+from tracker.data.settings import DEMO_DIR, PROJECT_ROOT
 
 KPI_HEADER = "area_code,area_name,wave_year,measure,n,share,ci_low,ci_high,suppressed"
 PROGRESS_HEADER = (

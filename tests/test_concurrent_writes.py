@@ -19,11 +19,11 @@ import pytest
 from filelock import FileLock
 from fixtures import HEADER, SURVEY_2018, SURVEY_2020, SURVEY_2024, sha256, write_text
 
-from tracker import build
-from tracker.db import DatabaseChanged, file_version, read_dataset_info, stored_version
-from tracker.importer import ImportRejected, check_files, import_files, write_import
-from tracker.locking import LockTimeout, database_lock, lock_path
-from tracker.settings import PROJECT_ROOT
+from tracker.data import build
+from tracker.data.db import DatabaseChanged, file_version, read_dataset_info, stored_version
+from tracker.data.importer import ImportRejected, check_files, import_files, write_import
+from tracker.data.locking import LockTimeout, database_lock, lock_path
+from tracker.data.settings import PROJECT_ROOT
 
 #: Three different waves, each its own file (2022 is the 2024 file with another year).
 WAVE_TEXTS = {

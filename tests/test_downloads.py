@@ -7,7 +7,7 @@ import zipfile
 
 import pandas as pd
 
-from tracker.downloads import data_pack
+from tracker.present.data_pack import data_pack
 
 
 def test_data_pack_has_readme_and_every_table() -> None:

@@ -13,9 +13,9 @@ import pytest
 from app_support import open_page
 from streamlit.testing.v1 import AppTest
 
-from tracker.db import SCHEMA_VERSION, read_dataset_info
-from tracker.i18n import t
-from tracker.ui import PAGES
+from tracker.app.ui import PAGES
+from tracker.data.db import SCHEMA_VERSION, read_dataset_info
+from tracker.present.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 

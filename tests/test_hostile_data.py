@@ -11,8 +11,9 @@ import pytest
 from app_support import open_page
 from streamlit.testing.v1 import AppTest
 
-from tracker import reference, ui
-from tracker.build import build_demo
+from tracker.app import ui
+from tracker.data import reference
+from tracker.data.build import build_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 EVIL_COUNTY = "Vest**land** <script>alert(1)</script> [x](javascript:alert(2))"
@@ -85,7 +86,7 @@ def test_search_text_is_not_interpreted(evil_db: Path, monkeypatch: pytest.Monke
 
 def test_evil_names_survive_into_the_data_pack(evil_db: Path) -> None:
     # Escaping is for display only: the data keeps the names exactly as given.
-    from tracker.db import open_snapshot
+    from tracker.data.db import open_snapshot
 
     snap = open_snapshot(evil_db)
     try:

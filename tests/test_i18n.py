@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker import format as fmt
-from tracker.i18n import TEXT, t
+from tracker.present import format as fmt
+from tracker.present.i18n import TEXT, t
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [*ROOT.glob("tracker/*.py"), ROOT / "dashboard.py", *ROOT.glob("pages/*.py")]
@@ -38,9 +38,9 @@ def test_every_literal_key_in_the_code_exists() -> None:
 
 
 def test_status_and_answer_keys_exist_for_every_value() -> None:
-    from tracker.kpi import ANSWERS
-    from tracker.reference import PARTNERS, SECTORS
-    from tracker.stats import STATUSES
+    from tracker.data.reference import PARTNERS, SECTORS
+    from tracker.stats.kpi import ANSWERS
+    from tracker.stats.progress import STATUSES
 
     for status in STATUSES:
         t(f"status_{status}", "en")

@@ -27,11 +27,12 @@ from fixtures import (
     write_text,
 )
 
-from tracker import demo, kpi, stats
-from tracker.db import open_snapshot
-from tracker.importer import ImportRejected, import_files
-from tracker.settings import DEMO_DIR, PROJECT_ROOT, Settings
-from tracker.validation import NO, YES
+from tracker.data import demo
+from tracker.data.db import open_snapshot
+from tracker.data.importer import ImportRejected, import_files
+from tracker.data.settings import DEMO_DIR, PROJECT_ROOT, Settings
+from tracker.data.validation import NO, YES
+from tracker.stats import kpi, progress
 
 #: A valid file for a wave the fixture does not have (2022), used as the base of bad files.
 NEW_WAVE = [
@@ -882,7 +883,7 @@ def test_demo_shows_every_status_at_county_level(cli_demo_db):
     finally:
         snap.close()
     assert len(table) == 15
-    assert set(table["status"]) == set(stats.STATUSES)
+    assert set(table["status"]) == set(progress.STATUSES)
     oslo = table[table["area_code"] == "03"].iloc[0]
     assert oslo["status"] == "insufficient_data"  # one municipality: always suppressed
 

@@ -28,7 +28,7 @@ from fixtures import (
     write_text,
 )
 
-from tracker.importer import import_files
+from tracker.data.importer import import_files
 
 CORPUS = Path(__file__).resolve().parent / "data" / "invalid"
 SUFFIXES = (".csv", ".xlsx", ".txt", ".bin")

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from fixtures import SURVEYS, build_fixture_db, file_name
 
-from tracker.db import open_snapshot, query_names
-from tracker.settings import PROJECT_ROOT, QUERIES_DIR
+from tracker.data.db import open_snapshot, query_names
+from tracker.data.settings import PROJECT_ROOT, QUERIES_DIR
 
 COUNTIES = [
     ("03", "Oslo"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tracker.importer import import_files
-from tracker.settings import setting_help
+from tracker.data.importer import import_files
+from tracker.data.settings import setting_help
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

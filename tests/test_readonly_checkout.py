@@ -202,7 +202,7 @@ def run_in(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_build_and_import_from_a_read_only_checkout(checkout: Checkout, writable: Path) -> None:
     """``tracker build`` and ``tracker import`` read the committed demo files, write only --db."""
     # The code under test must be the copy's, not this checkout's.
-    where = run_in(checkout.root, "-c", "import tracker.settings as s; print(s.PROJECT_ROOT)")
+    where = run_in(checkout.root, "-c", "import tracker.data.settings as s; print(s.PROJECT_ROOT)")
     assert where.returncode == 0, where.stderr
     assert Path(where.stdout.strip()) == checkout.root, f"tracker imported from {where.stdout}"
 

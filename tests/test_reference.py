@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tracker import reference
+from tracker.data import reference
 
 
 def test_2024_structure() -> None:

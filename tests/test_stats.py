@@ -13,14 +13,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker import stats
+from tracker.stats import estimates
+from tracker.stats import progress as rules
 
 Z2 = 3.841459
 ABS = 1e-5  # the hand arithmetic below is carried to 6 decimals
 
 
 def progress(points, *, mode="absolute", target_share=0.30, baseline_year=2018, target_year=2030):
-    return stats.progress(
+    return rules.progress(
         points,
         baseline_year=baseline_year,
         target_year=target_year,
@@ -37,14 +38,14 @@ def test_wilson_two_of_six():
     # z·√(z² + 4·2·4/6) = 1.959964·√(3.841459 + 5.333333) = 1.959964·3.029025 = 5.936781
     # 2(n + z²) = 2·9.841459 = 19.682918
     # low = (7.841459 − 5.936781)/19.682918 = 0.096771; high = 13.778240/19.682918 = 0.700007
-    low, high = stats.wilson_interval(2 / 6, 6)
+    low, high = estimates.wilson_interval(2 / 6, 6)
     assert low == pytest.approx(0.096771, abs=ABS)
     assert high == pytest.approx(0.700007, abs=ABS)
 
 
 def test_wilson_zero_of_five():
     # x = 0: low = (z² − z·√z²)/(…) = 0; high = 2z²/(2(n + z²)) = 3.841459/8.841459 = 0.434482
-    low, high = stats.wilson_interval(0.0, 5)
+    low, high = estimates.wilson_interval(0.0, 5)
     assert low == pytest.approx(0.0, abs=1e-12)
     assert low >= 0.0
     assert high == pytest.approx(0.434482, abs=ABS)
@@ -52,7 +53,7 @@ def test_wilson_zero_of_five():
 
 def test_wilson_five_of_five():
     # x = n: low = (2n + z² − z²)/(2(n + z²)) = 5/8.841459 = 0.565518; high = 1
-    low, high = stats.wilson_interval(1.0, 5)
+    low, high = estimates.wilson_interval(1.0, 5)
     assert low == pytest.approx(0.565518, abs=ABS)
     assert high == pytest.approx(1.0, abs=1e-12)
     assert high <= 1.0
@@ -62,7 +63,7 @@ def test_wilson_textbook_value():
     # p = 0.15, n = 100 (x = 15): 2x + z² = 33.841459;
     # z·√(z² + 4·15·85/100) = 1.959964·√54.841459 = 1.959964·7.405502 = 14.514516;
     # 2(n + z²) = 207.682918 → (19.326943/207.682918, 48.355975/207.682918) = (0.093060, 0.232836)
-    low, high = stats.wilson_interval(0.15, 100)
+    low, high = estimates.wilson_interval(0.15, 100)
     assert low == pytest.approx(0.0931, abs=1e-4)
     assert high == pytest.approx(0.2328, abs=1e-4)
 
@@ -71,7 +72,7 @@ def test_wilson_fractional_effective_n():
     # Kish n = 25/6.5 = 3.846154, p = 0.5: centre = 0.5 exactly (symmetric);
     # half = z·√(0.25/3.846154 + z²/(4·3.846154²)) / (1 + z²/3.846154)
     #      = 1.959964·√(0.065 + 0.064920)/(1.998779) = 1.959964·0.360444/1.998779 = 0.353446
-    low, high = stats.wilson_interval(0.5, 25 / 6.5)
+    low, high = estimates.wilson_interval(0.5, 25 / 6.5)
     assert low == pytest.approx(0.5 - 0.353446, abs=ABS)
     assert high == pytest.approx(0.5 + 0.353446, abs=ABS)
 
@@ -79,7 +80,7 @@ def test_wilson_fractional_effective_n():
 @pytest.mark.parametrize("n", [0, -1])
 def test_wilson_refuses_non_positive_n(n):
     with pytest.raises(ValueError):
-        stats.wilson_interval(0.5, n)
+        estimates.wilson_interval(0.5, n)
 
 
 @given(
@@ -89,14 +90,16 @@ def test_wilson_refuses_non_positive_n(n):
 def test_wilson_contains_the_share_and_stays_in_unit_interval(n, data):
     yes = data.draw(st.integers(min_value=0, max_value=n))
     share = yes / n
-    low, high = stats.wilson_interval(share, n)
+    low, high = estimates.wilson_interval(share, n)
     assert 0.0 <= low <= share + 1e-12
     assert share - 1e-12 <= high <= 1.0
     assert high - low > 0
 
 
 def test_wilson_narrows_as_n_grows():
-    widths = [(lambda lo_hi: lo_hi[1] - lo_hi[0])(stats.wilson_interval(0.2, n)) for n in (5, 50)]
+    widths = [
+        (lambda lo_hi: lo_hi[1] - lo_hi[0])(estimates.wilson_interval(0.2, n)) for n in (5, 50)
+    ]
     assert widths[0] > widths[1]
 
 
@@ -105,15 +108,15 @@ def test_wilson_narrows_as_n_grows():
 
 def test_kish_effective_n_hand_values():
     # weights 2, 1, 1, 0.5, 0.5: Σw = 5, Σw² = 4 + 1 + 1 + 0.25 + 0.25 = 6.5 → 25/6.5 = 3.846154
-    assert stats.kish_effective_n(5.0, 6.5) == pytest.approx(3.846154, abs=ABS)
+    assert estimates.kish_effective_n(5.0, 6.5) == pytest.approx(3.846154, abs=ABS)
     # equal weights: (n·w)²/(n·w²) = n
-    assert stats.kish_effective_n(4 * 1.7, 4 * 1.7**2) == pytest.approx(4.0)
+    assert estimates.kish_effective_n(4 * 1.7, 4 * 1.7**2) == pytest.approx(4.0)
     # weights 1.5, 1, 2, 1: Σw = 5.5, Σw² = 8.25 → 30.25/8.25 = 3.666667
-    assert stats.kish_effective_n(5.5, 8.25) == pytest.approx(3.666667, abs=ABS)
+    assert estimates.kish_effective_n(5.5, 8.25) == pytest.approx(3.666667, abs=ABS)
 
 
 def test_kish_effective_n_without_weights_is_zero():
-    assert stats.kish_effective_n(0.0, 0.0) == 0.0
+    assert estimates.kish_effective_n(0.0, 0.0) == 0.0
 
 
 # --- estimate() -----------------------------------------------------------------------------------
@@ -121,7 +124,7 @@ def test_kish_effective_n_without_weights_is_zero():
 
 def test_estimate_unweighted_uses_n_not_weights():
     # 2 of 6 unweighted: share 1/3 and the 2/6 interval above
-    est = stats.estimate(6, 2, 6, 6, weighted=False, min_n=5)
+    est = estimates.estimate(6, 2, 6, 6, weighted=False, min_n=5)
     assert est.n == 6
     assert est.share == pytest.approx(1 / 3)
     assert est.ci_low == pytest.approx(0.096771, abs=ABS)
@@ -131,7 +134,7 @@ def test_estimate_unweighted_uses_n_not_weights():
 
 def test_estimate_weighted_uses_kish_n():
     # weights 2(y), 1, 1, 0.5(y), 0.5: yes weight 2.5 / 5 = 0.5, Kish n 3.846154 (see above)
-    est = stats.estimate(5, 2.5, 5.0, 6.5, weighted=True, min_n=5)
+    est = estimates.estimate(5, 2.5, 5.0, 6.5, weighted=True, min_n=5)
     assert est.n == 5
     assert est.share == pytest.approx(0.5)
     assert est.ci_low == pytest.approx(0.146554, abs=ABS)
@@ -140,28 +143,28 @@ def test_estimate_weighted_uses_kish_n():
 
 def test_estimate_suppressed_below_min_n():
     # 4 < 5: suppressed, n is still reported
-    est = stats.estimate(4, 2, 4, 4, weighted=False, min_n=5)
+    est = estimates.estimate(4, 2, 4, 4, weighted=False, min_n=5)
     assert est.suppressed
     assert est.n == 4
     assert (est.share, est.ci_low, est.ci_high) == (None, None, None)
 
 
 def test_estimate_at_min_n_is_shown():
-    est = stats.estimate(5, 0, 5, 5, weighted=False, min_n=5)
+    est = estimates.estimate(5, 0, 5, 5, weighted=False, min_n=5)
     assert not est.suppressed
     assert est.share == 0.0
     assert est.ci_high == pytest.approx(0.434482, abs=ABS)
 
 
 def test_estimate_with_no_answers_is_suppressed():
-    est = stats.estimate(0, 0, 0, 0, weighted=True, min_n=1)
+    est = estimates.estimate(0, 0, 0, 0, weighted=True, min_n=1)
     assert est.suppressed
     assert est.n == 0
 
 
 def test_estimate_weighted_suppression_counts_responses_not_effective_n():
     # Kish n 3.85 < 5, but 5 responses: the guide reports n unweighted and suppresses on it
-    est = stats.estimate(5, 2.5, 5.0, 6.5, weighted=True, min_n=5)
+    est = estimates.estimate(5, 2.5, 5.0, 6.5, weighted=True, min_n=5)
     assert not est.suppressed
 
 
@@ -170,28 +173,28 @@ def test_estimate_weighted_suppression_counts_responses_not_effective_n():
 
 def test_slope_of_exact_line():
     # 0.15, 0.17, 0.21 at 2018, 2020, 2024: one point per year apart of 0.01 → 1.0 pp/year
-    assert stats.slope_pp_per_year([2018, 2020, 2024], [0.15, 0.17, 0.21]) == pytest.approx(1.0)
+    assert rules.slope_pp_per_year([2018, 2020, 2024], [0.15, 0.17, 0.21]) == pytest.approx(1.0)
 
 
 def test_slope_least_squares_hand_value():
     # years 2018, 2020, 2024: mean 2020.6667, deviations −8/3, −2/3, 10/3, Sxx = 56/3.
     # Sxy = (−8·0.2 − 2·0.2 + 10·0.25)/3 = 0.5/3 → slope = 0.5/56 = 0.0089286/yr = 0.892857 pp
-    slope = stats.slope_pp_per_year([2018, 2020, 2024], [0.2, 0.2, 0.25])
+    slope = rules.slope_pp_per_year([2018, 2020, 2024], [0.2, 0.2, 0.25])
     assert slope == pytest.approx(0.892857, abs=ABS)
 
 
 def test_slope_two_points_falling():
     # (0.10 − 0.20)/(2024 − 2018) = −0.016667/yr = −1.666667 pp
-    assert stats.slope_pp_per_year([2018, 2024], [0.20, 0.10]) == pytest.approx(-1.666667, abs=ABS)
+    assert rules.slope_pp_per_year([2018, 2024], [0.20, 0.10]) == pytest.approx(-1.666667, abs=ABS)
 
 
 def test_slope_needs_two_distinct_years():
     with pytest.raises(ValueError):
-        stats.slope_pp_per_year([2018], [0.1])
+        rules.slope_pp_per_year([2018], [0.1])
     with pytest.raises(ValueError):
-        stats.slope_pp_per_year([2018, 2018], [0.1, 0.2])
+        rules.slope_pp_per_year([2018, 2018], [0.1, 0.2])
     with pytest.raises(ValueError):
-        stats.slope_pp_per_year([2018, 2020], [0.1])
+        rules.slope_pp_per_year([2018, 2020], [0.1])
 
 
 # --- classify_ratio at the boundaries -------------------------------------------------------------
@@ -211,7 +214,7 @@ def test_slope_needs_two_distinct_years():
     ],
 )
 def test_classify_ratio(ratio, status):
-    assert stats.classify_ratio(ratio) == status
+    assert rules.classify_ratio(ratio) == status
 
 
 # --- progress(): every status ---------------------------------------------------------------------
@@ -316,7 +319,7 @@ def test_every_status_is_reachable():
         "moving_away": [(2018, 0.15), (2024, 0.10)],
         "insufficient_data": [(2018, 0.15)],
     }
-    assert set(cases) == set(stats.STATUSES)
+    assert set(cases) == set(rules.STATUSES)
     for status, points in cases.items():
         assert progress(points).status == status, points
 
@@ -394,12 +397,12 @@ def test_relative_mode_without_baseline_has_no_target():
 
 
 def test_target_for():
-    assert stats.target_for(0.12, "absolute", 0.30) == 0.30
-    assert stats.target_for(None, "absolute", 0.30) == 0.30
-    assert stats.target_for(0.12, "relative", 0.30) == pytest.approx(0.24)
-    assert stats.target_for(None, "relative", 0.30) is None
+    assert rules.target_for(0.12, "absolute", 0.30) == 0.30
+    assert rules.target_for(None, "absolute", 0.30) == 0.30
+    assert rules.target_for(0.12, "relative", 0.30) == pytest.approx(0.24)
+    assert rules.target_for(None, "relative", 0.30) is None
     with pytest.raises(ValueError):
-        stats.target_for(0.12, "double", 0.30)
+        rules.target_for(0.12, "double", 0.30)
 
 
 def test_unknown_mode_is_refused():
@@ -412,22 +415,22 @@ def test_unknown_mode_is_refused():
 
 def test_projection_at_2029_9_gives_2030():
     # slope 0.01/yr through 0.30 at 2029.9: 2018 → 0.30 − 0.119 = 0.181, 2024 → 0.241
-    assert stats.projected_year([(2018, 0.181), (2024, 0.241)], 0.30) == 2030
+    assert rules.projected_year([(2018, 0.181), (2024, 0.241)], 0.30) == 2030
 
 
 def test_projection_exactly_2030_gives_2030():
     # slope 0.01/yr: 0.18 in 2018, 0.24 in 2024 → 0.30 in 2030.0
-    assert stats.projected_year([(2018, 0.18), (2024, 0.24)], 0.30) == 2030
+    assert rules.projected_year([(2018, 0.18), (2024, 0.24)], 0.30) == 2030
 
 
 def test_projection_just_after_2030_gives_2031():
     # 0.179 in 2018, 0.239 in 2024 → 0.30 in 2030.1 → first whole year at or above is 2031
-    assert stats.projected_year([(2018, 0.179), (2024, 0.239)], 0.30) == 2031
+    assert rules.projected_year([(2018, 0.179), (2024, 0.239)], 0.30) == 2031
 
 
 def test_projection_none_for_flat_or_falling():
-    assert stats.projected_year([(2018, 0.2), (2024, 0.2)], 0.30) is None
-    assert stats.projected_year([(2018, 0.2), (2024, 0.1)], 0.30) is None
+    assert rules.projected_year([(2018, 0.2), (2024, 0.2)], 0.30) is None
+    assert rules.projected_year([(2018, 0.2), (2024, 0.1)], 0.30) is None
 
 
 def test_progress_projection_none_when_pace_not_positive():
@@ -437,7 +440,7 @@ def test_progress_projection_none_when_pace_not_positive():
 
 def test_fitted_line():
     # through (2018, 0.18) and (2024, 0.24): slope 0.01, intercept 0.18 − 0.01·2018 = −20.0
-    intercept, slope = stats.fitted_line([(2018, 0.18), (2024, 0.24)])
+    intercept, slope = rules.fitted_line([(2018, 0.18), (2024, 0.24)])
     assert slope == pytest.approx(0.01)
     assert intercept == pytest.approx(-20.0)
 
@@ -500,8 +503,8 @@ def test_status_agrees_with_hand_rule(base, step):
 
 def test_relative_target_of_a_zero_baseline_is_undefined():
     # Doubling 0 % is 0 %: "achieved" would be wrong, so there is no relative target at all.
-    assert stats.target_for(0.0, "relative", 0.30) is None
-    result = stats.progress(
+    assert rules.target_for(0.0, "relative", 0.30) is None
+    result = rules.progress(
         [(2018, 0.0), (2020, 0.05), (2024, 0.10)],
         baseline_year=2018,
         target_year=2030,

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker import build, demo, kpi
-from tracker.db import DatabaseChanged, DatabaseError, open_snapshot
-from tracker.importer import ImportRejected, import_files
-from tracker.locking import LockTimeout
-from tracker.settings import DEMO_DIR, MEASURES, TARGET_MODES, SettingsError, load_settings
+from tracker.data import build, demo
+from tracker.data.db import DatabaseChanged, DatabaseError, open_snapshot
+from tracker.data.importer import ImportRejected, import_files
+from tracker.data.locking import LockTimeout
+from tracker.data.settings import DEMO_DIR, MEASURES, TARGET_MODES, SettingsError, load_settings
+from tracker.stats import kpi
 
 FORMATS = ("table", "csv", "json")
 

@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tracker import stats
-from tracker.settings import MEASURES, TARGET_MODES, Settings
+from tracker.data.settings import MEASURES, TARGET_MODES, Settings
+from tracker.stats.estimates import estimate_arrays
+from tracker.stats.progress import progress
 
 QueryFn = Callable[..., pd.DataFrame]
 
@@ -88,7 +89,7 @@ def estimates(counts: pd.DataFrame, measure: str, settings: Settings) -> pd.Data
     """KPI rows from the counts a measure_counts_* query returns (one row per area and wave)."""
     weighted = measure == "units"
     n = counts["n"].to_numpy(dtype=float)
-    share, low, high = stats.estimate_arrays(
+    share, low, high = estimate_arrays(
         n,
         counts["yes_weight" if weighted else "yes_n"].to_numpy(dtype=float),
         counts["weight_sum"].to_numpy(dtype=float) if weighted else n,
@@ -142,7 +143,7 @@ def progress_table(
     rows = []
     for (code, name), group in kpis.groupby(["area_code", "area_name"], sort=True):
         points = list(zip(group["wave_year"], group["share"], strict=True))
-        result = stats.progress(
+        result = progress(
             [(int(y), None if pd.isna(s) else float(s)) for y, s in points],
             baseline_year=settings.baseline_year,
             target_year=settings.target_year,

@@ -6,7 +6,7 @@ import functools
 
 import pandas as pd
 
-from tracker.settings import REFERENCE_DIR
+from tracker.data.settings import REFERENCE_DIR
 
 SECTORS = ("helse_omsorg", "oppvekst_utdanning", "sosial", "kultur", "teknisk")
 #: Sectors surveyed in every wave since 2018 (2018 covered only these two).

@@ -18,12 +18,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from tracker import reference
-from tracker.db import DatabaseError, read_dataset_info, stored_version, write_database
-from tracker.locking import database_lock
-from tracker.reading import UnreadableFileError, read_table
-from tracker.settings import Settings
-from tracker.validation import IMPORT_COLUMNS, CheckedFile, Problem, check_file
+from tracker.data import reference
+from tracker.data.db import DatabaseError, read_dataset_info, stored_version, write_database
+from tracker.data.locking import database_lock
+from tracker.data.reading import UnreadableFileError, read_table
+from tracker.data.settings import Settings
+from tracker.data.validation import IMPORT_COLUMNS, CheckedFile, Problem, check_file
 
 #: Problems printed at most; the total is always stated.
 MAX_PROBLEMS_SHOWN = 50

@@ -6,7 +6,7 @@ complete), so no untranslated text reaches a page.
 
 from __future__ import annotations
 
-from tracker.format import LANGUAGES
+from tracker.present.format import LANGUAGES
 
 DEFAULT_LANGUAGE = "nb"
 

@@ -30,7 +30,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tracker.settings import QUERIES_DIR
+from tracker.data.settings import QUERIES_DIR
 
 SCHEMA_VERSION = "1"
 _SCHEMA_FILE = Path(__file__).with_name("schema.sql")

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tracker import format as fmt
-from tracker.i18n import status_label, t
-from tracker.stats import STATUSES
-from tracker.style import STATUS_STYLE
+from tracker.present import format as fmt
+from tracker.present.i18n import status_label, t
+from tracker.present.style import STATUS_STYLE
+from tracker.stats.progress import STATUSES
 
 
 def _value(row: pd.Series, column: str) -> float | None:

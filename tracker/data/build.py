@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tracker import demo
-from tracker.db import DatabaseError, file_version, read_dataset_info
-from tracker.importer import ImportRejected, ImportReport, Progress, check_files, write_import
-from tracker.locking import database_lock
-from tracker.settings import DEMO_DIR, PROJECT_ROOT, Settings
-from tracker.validation import Problem
+from tracker.data import demo
+from tracker.data.db import DatabaseError, file_version, read_dataset_info
+from tracker.data.importer import ImportRejected, ImportReport, Progress, check_files, write_import
+from tracker.data.locking import database_lock
+from tracker.data.settings import DEMO_DIR, PROJECT_ROOT, Settings
+from tracker.data.validation import Problem
 
 
 def demo_files(directory: Path = DEMO_DIR) -> list[Path]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tracker import reference
+from tracker.data import reference
 
 #: The import format's columns in their documented order (README "Import format"); the
 #: response table stores the same columns.

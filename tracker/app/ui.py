@@ -18,14 +18,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker import build, export
-from tracker.charts import ChartContext
-from tracker.db import DatabaseChanged, DatabaseError, Snapshot, file_version, open_snapshot
-from tracker.format import LANGUAGES
-from tracker.i18n import DEFAULT_LANGUAGE, t
-from tracker.importer import ImportRejected
-from tracker.locking import LockTimeout
-from tracker.settings import MEASURES, TARGET_MODES, Settings, SettingsError, load_settings
+from tracker.data import build
+from tracker.data.db import DatabaseChanged, DatabaseError, Snapshot, file_version, open_snapshot
+from tracker.data.importer import ImportRejected
+from tracker.data.locking import LockTimeout
+from tracker.data.settings import MEASURES, TARGET_MODES, Settings, SettingsError, load_settings
+from tracker.present import export
+from tracker.present.charts import ChartContext
+from tracker.present.format import LANGUAGES
+from tracker.present.i18n import DEFAULT_LANGUAGE, t
 
 #: (script path relative to dashboard.py, translation key of its name), in menu order.
 PAGES: tuple[tuple[str, str], ...] = (
@@ -35,7 +36,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("pages/sektorer.py", "nav_sectors"),
     ("pages/metode.py", "nav_method"),
 )
-APP_DIR = Path(__file__).resolve().parent.parent
+APP_DIR = Path(__file__).resolve().parents[2]
 _build_lock = threading.Lock()
 
 

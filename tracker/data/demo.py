@@ -18,8 +18,8 @@ import random
 from collections.abc import Iterable
 from pathlib import Path
 
-from tracker import reference
-from tracker.validation import IMPORT_COLUMNS
+from tracker.data import reference
+from tracker.data.validation import IMPORT_COLUMNS
 
 SEED = 20190214  # the day the Forskningsrådet–KS agreement was signed
 WAVES = (2018, 2020, 2024)

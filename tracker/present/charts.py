@@ -15,11 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from tracker import format as fmt
-from tracker import style
-from tracker.i18n import status_label, t
-from tracker.reference import PARTNERS as PARTNER_ORDER
-from tracker.stats import STATUSES
+from tracker.data.reference import PARTNERS as PARTNER_ORDER
+from tracker.present import format as fmt
+from tracker.present import style
+from tracker.present.i18n import status_label, t
+from tracker.stats.progress import STATUSES
 
 
 @dataclass(frozen=True)
