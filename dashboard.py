@@ -3,20 +3,18 @@
 import pandas as pd
 import streamlit as st
 
-from tracker.app import ui
-from tracker.present import charts, views
-from tracker.stats import kpi
+from tracker.app import contract
+from tracker.app.frame import page_setup
+from tracker.present import charts, page_data, views
 
-page = ui.page_setup("overview_heading", "dashboard.py")
+page = page_setup("overview_heading", contract.OVERVIEW)
 st.caption(page.t("app_tagline"))
 wave = page.choose_wave(st.sidebar)
 page.show_notices()
 settings = page.settings
 
-national = kpi.kpi_table(page.query, "national", page.measure, settings)
-national_progress = kpi.progress_table(
-    page.query, "national", page.measure, settings, until_wave=wave
-)
+data = page_data.overview(page.query, page.measure, settings, wave)
+national, national_progress = data.national, data.national_progress
 row = national[national["wave_year"] == wave].iloc[0]
 figures = views.headline(row, national_progress.iloc[0], page.lang, settings.min_n)
 
@@ -47,8 +45,7 @@ page.chart(
 )
 
 st.subheader(page.t("counties_heading"))
-county_kpis = kpi.kpi_table(page.query, "county", page.measure, settings, wave=wave)
-county_progress = kpi.progress_table(page.query, "county", page.measure, settings, until_wave=wave)
+county_kpis, county_progress = data.county_kpis, data.county_progress
 county_table = views.progress_display_table(county_progress, county_kpis, page.lang)
 tiles_col, dots_col = st.columns([5, 6])
 page.chart(
@@ -75,5 +72,5 @@ page.chart(
     container=dots_col,
 )
 if not page.presenting:
-    st.page_link("pages/fylker.py", label=page.t("to_counties"), query_params=page.url_state())
+    st.page_link(contract.COUNTIES, label=page.t("to_counties"), query_params=page.url_state())
 page.chart_pack(wave)

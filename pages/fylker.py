@@ -2,20 +2,20 @@
 
 import streamlit as st
 
-from tracker.app import ui
-from tracker.present import charts, views
-from tracker.stats import kpi
+from tracker.app import contract
+from tracker.app.frame import page_setup
+from tracker.present import charts, page_data, views
+from tracker.present.markdown import escape_markdown
 
-page = ui.page_setup("nav_counties", "pages/fylker.py")
+page = page_setup("nav_counties", contract.COUNTIES)
 wave = page.choose_wave(st.sidebar)
 highlight = page.choose_county("highlight_label", optional=True, container=st.sidebar)
 page.show_notices()
 settings = page.settings
 relative = page.target_mode == "relative"
 
-kpis_all = kpi.kpi_table(page.query, "county", page.measure, settings)
-kpis = kpis_all[kpis_all["wave_year"] == wave].reset_index(drop=True)
-progress = kpi.progress_table(page.query, "county", page.measure, settings, until_wave=wave)
+data = page_data.counties(page.query, page.measure, settings, wave)
+kpis_all, kpis, progress = data.kpis_all, data.kpis, data.progress
 ctx = page.chart_context(page.t(f"definition_{page.measure}"), [w for w in page.waves if w <= wave])
 
 if highlight:
@@ -25,12 +25,12 @@ if highlight:
         str(chosen["area_name"]), chosen, chosen_progress["target_share"], page.lang, settings.min_n
     )
     status = views.status_text(chosen_progress["status"], page.lang)
-    st.markdown(f"**{ui.escape_markdown(summary)}** {status}.")
+    st.markdown(f"**{escape_markdown(summary)}** {status}.")
     if not page.presenting:
         st.page_link(
-            "pages/kommuner.py",
-            label=page.t("to_municipalities", county=ui.escape_markdown(str(chosen["area_name"]))),
-            query_params={**page.url_state(), "fylke": highlight},
+            contract.MUNICIPALITIES,
+            label=page.t("to_municipalities", county=escape_markdown(str(chosen["area_name"]))),
+            query_params={**page.url_state(), contract.COUNTY: highlight},
         )
 
 page.chart(
@@ -49,14 +49,12 @@ page.chart(
 )
 
 st.subheader(page.t("progress_table_heading", wave=wave))
-sort_by = ui.url_choice(
-    "sort",
+sort_by = page.url.choice(
+    contract.SORT,
     views.SORT_KEYS,
     "share",
     page.t("sort_label"),
     lambda key: page.t(f"sort_{key}"),
-    page.notices,
-    page.lang,
     container=st,
     widget="selectbox",
 )

@@ -2,51 +2,45 @@
 
 import streamlit as st
 
-from tracker.app import ui
-from tracker.present import charts, views
-from tracker.stats import kpi
+from tracker.app import contract
+from tracker.app.frame import page_setup
+from tracker.app.url_state import remember, write_param
+from tracker.present import charts, page_data, views
+from tracker.present.markdown import escape_markdown
 
-page = ui.page_setup("nav_municipalities", "pages/kommuner.py")
+page = page_setup("nav_municipalities", contract.MUNICIPALITIES)
 counties = page.counties()
 names = dict(zip(counties["county_code"], counties["county_name"], strict=True))
 county = page.choose_county("county_label", optional=False, container=st.sidebar)
 peer_options = [code for code in names if code != county]
-peers = ui.url_multi_choice(
-    "peers",
-    peer_options,
-    page.t("peers_label"),
-    names.get,
-    page.notices,
-    page.lang,
-    max_selections=5,
+peers = page.url.multi_choice(
+    contract.PEERS, peer_options, page.t("peers_label"), lambda c: names[c], max_selections=5
 )
 municipalities = page.query("municipalities_by_code")
 # The highlighted municipality has no widget of its own: the search below sets it.
-marked = ui.url_value(
-    "kommune", ["", *municipalities["municipality_code"]], "", page.notices, page.lang
-)
-ui.write_param("kommune", marked)
+marked = page.url.value(contract.MUNICIPALITY, ["", *municipalities["municipality_code"]], "")
+write_param(contract.MUNICIPALITY, marked)
 page.show_notices()
 settings = page.settings
 
 
 def open_municipality(code: str, county_code: str) -> None:
-    ui.remember("fylke", county_code)
-    ui.remember("kommune", code)
+    remember(contract.COUNTY, county_code)
+    remember(contract.MUNICIPALITY, code)
 
 
 search = (
     ""
     if page.presenting
-    else st.text_input(page.t("search_label"), max_chars=60, key="municipality_search")
+    else st.text_input(page.t("search_label"), max_chars=60, key=contract.SEARCH)
 )
 if search.strip():
     found = views.search_municipalities(municipalities, search)
     if found.empty:
-        st.caption(page.t("search_none", text=ui.escape_markdown(search.strip())))
+        st.caption(page.t("search_none", text=escape_markdown(search.strip())))
     for row in found.head(8).itertuples():
         st.button(
-            ui.escape_markdown(
+            escape_markdown(
                 page.t(
                     "search_open",
                     name=row.municipality_name,
@@ -54,22 +48,23 @@ if search.strip():
                     county=row.county_name,
                 )
             ),
-            key=f"open_{row.municipality_code}",
+            key=contract.open_municipality_key(row.municipality_code),
             on_click=open_municipality,
             args=(row.municipality_code, row.county_code),
         )
     if len(found) > 8:
         st.caption(page.t("search_more", n=len(found) - 8))
 
-matrix = kpi.answer_matrix(page.query, county, page.measure)
+data = page_data.municipalities(page.query, county, page.measure)
+matrix = data.matrix
 st.subheader(page.t("matrix_heading", county=names[county]))
 st.caption(page.t(f"matrix_caption_{page.measure}"))
 marked_line = views.municipality_answers(matrix, marked, page.lang) if marked else None
 if marked_line:
-    st.markdown(f"**{ui.escape_markdown(marked_line)}**")
+    st.markdown(f"**{escape_markdown(marked_line)}**")
 st.table(views.answer_matrix_table(matrix, page.lang, highlight=marked or None))
 
-never = kpi.never_collaborated(matrix)
+never = data.never
 total = matrix["municipality_code"].nunique()
 st.subheader(page.t("never_heading", n=len(never), total=total))
 if never.empty:
@@ -84,9 +79,9 @@ if not peers:
         st.info(page.t("peers_hint"), icon=":material/compare_arrows:")
 else:
     latest = page.waves[-1]
-    kpis_all = kpi.kpi_table(page.query, "county", page.measure, settings)
+    peer_data = page_data.peers(page.query, page.measure, settings)
+    kpis_all, progress = peer_data.kpis_all, peer_data.progress
     chosen = [county, *peers]
-    progress = kpi.progress_table(page.query, "county", page.measure, settings)
     ctx = page.chart_context(page.t(f"definition_{page.measure}"), page.waves)
     relative = page.target_mode == "relative"
     trend_col, latest_col = st.columns(2)

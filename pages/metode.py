@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from tracker.app import ui
-from tracker.present import data_pack
+from tracker.app import contract
+from tracker.app.frame import page_setup
+from tracker.present import data_pack, page_data
 from tracker.present import format as fmt
-from tracker.stats import kpi
+from tracker.present.markdown import escape_markdown
 
-page = ui.page_setup("nav_method", "pages/metode.py")
+page = page_setup("nav_method", contract.METHOD)
 page.show_notices()
 settings = page.settings
 rules = {
@@ -24,13 +25,14 @@ st.markdown(
     page.t(
         "dataset_summary",
         kind=page.t(f"dataset_kind_{kind}"),
-        built=ui.escape_markdown(page.dataset.get("built_at", "–")),
-        schema=ui.escape_markdown(page.dataset.get("schema_version", "–")),
+        built=escape_markdown(page.dataset.get("built_at", "–")),
+        schema=escape_markdown(page.dataset.get("schema_version", "–")),
         waves=", ".join(map(str, page.waves)),
     )
 )
 st.markdown(f"**{page.t('waves_heading')}**")
-waves = page.query("waves_by_year")
+data = page_data.method(page.query)
+waves = data.waves
 st.dataframe(
     waves.rename(
         columns={
@@ -43,7 +45,7 @@ st.dataframe(
     hide_index=True,
 )
 st.markdown(f"**{page.t('imports_heading')}**")
-imports = page.query("imports_by_time")
+imports = data.imports
 st.dataframe(
     imports.rename(
         columns={
@@ -68,25 +70,7 @@ if not page.presenting:
     measure = page.measure
     # Built only when the button is clicked: the pack holds every municipality's KPI rows, too
     # much to compute on every run of this page.
-    tables = {
-        f"kpi_national_{measure}": lambda: kpi.kpi_table(page.query, "national", measure, settings),
-        f"kpi_county_{measure}": lambda: kpi.kpi_table(page.query, "county", measure, settings),
-        f"kpi_municipality_{measure}": lambda: kpi.kpi_table(
-            page.query, "municipality", measure, settings
-        ),
-        f"progress_national_{measure}": lambda: kpi.progress_table(
-            page.query, "national", measure, settings
-        ),
-        f"progress_county_{measure}": lambda: kpi.progress_table(
-            page.query, "county", measure, settings
-        ),
-        "kpi_sector_units": lambda: kpi.sector_table(page.query, settings),
-        "partners_units": lambda: page.query(
-            "partners_by_type_and_wave", role=kpi.ROLE_BY_MEASURE["units"], sectors=None
-        ),
-        "waves": lambda: waves,
-        "import_log": lambda: imports,
-    }
+    tables = page_data.data_pack_tables(page.query, measure, settings, data)
     readme = "\n\n".join(
         [
             page.t("app_title"),
@@ -102,7 +86,7 @@ if not page.presenting:
         file_name=page.file_stem("tables") + ".zip",
         mime="application/zip",
         on_click="ignore",
-        key="data_pack",
+        key=contract.DATA_PACK,
     )
     st.dataframe(
         pd.DataFrame({page.t("col_file"): [f"{name}.csv" for name in tables]}), hide_index=True

@@ -3,22 +3,20 @@
 import pandas as pd
 import streamlit as st
 
-from tracker.app import ui
+from tracker.app import contract
+from tracker.app.frame import page_setup
 from tracker.data import reference
-from tracker.present import charts, views
-from tracker.stats import kpi
+from tracker.present import charts, page_data, views
 
-page = ui.page_setup("nav_sectors", "pages/sektorer.py")
+page = page_setup("nav_sectors", contract.SECTORS)
 if page.measure != "units" and not page.presenting:
     st.info(page.t("sectors_measure_note"), icon=":material/info:")
-scope = ui.url_choice(
-    "sektorer",
+scope = page.url.choice(
+    contract.SECTOR_SCOPE,
     ("all", "comparable"),
     "all",
     page.t("sectors_scope_label"),
     lambda v: page.t(f"sectors_scope_{v}"),
-    page.notices,
-    page.lang,
     container=st,
 )
 page.show_notices()
@@ -26,9 +24,9 @@ st.caption(page.t("sectors_scope_note"))
 settings = page.settings
 sectors = list(reference.SECTORS_IN_EVERY_WAVE) if scope == "comparable" else None
 
-by_sector = kpi.sector_table(page.query, settings, sectors=sectors)
-overall = kpi.kpi_table(page.query, "national", "units", settings, sectors=sectors)
-overall = overall.assign(area_code="all")
+data = page_data.sectors(page.query, settings, sectors)
+by_sector = data.by_sector
+overall = data.overall.assign(area_code="all")
 names = {code: page.t(f"sector_{code}") for code in ["all", *reference.SECTORS]}
 lines = pd.concat([overall, by_sector], ignore_index=True)
 order = ["all", *[s for s in reference.SECTORS if s in set(by_sector["area_code"])]]
@@ -57,9 +55,7 @@ page.chart(
 )
 
 st.subheader(page.t("partners_heading"))
-partners = page.query(
-    "partners_by_type_and_wave", role=kpi.ROLE_BY_MEASURE["units"], sectors=sectors
-)
+partners = data.partners
 partner_ctx = page.chart_context(page.t("partners_subtitle"), page.waves)
 page.chart(
     charts.partner_shares(partners, ctx=partner_ctx),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from app_support import cli_rows, open_page
 
-from tracker.app.ui import PAGES
+from tracker.app.contract import PAGES
 from tracker.present import export
 from tracker.present.i18n import t
 from tracker.present.views import status_text

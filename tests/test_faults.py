@@ -13,7 +13,7 @@ import pytest
 from app_support import open_page
 from streamlit.testing.v1 import AppTest
 
-from tracker.app.ui import PAGES
+from tracker.app.contract import PAGES
 from tracker.data.db import SCHEMA_VERSION, read_dataset_info
 from tracker.present.i18n import t
 

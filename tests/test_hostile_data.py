@@ -11,9 +11,9 @@ import pytest
 from app_support import open_page
 from streamlit.testing.v1 import AppTest
 
-from tracker.app import ui
 from tracker.data import reference
 from tracker.data.build import build_demo
+from tracker.present.markdown import escape_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 EVIL_COUNTY = "Vest**land** <script>alert(1)</script> [x](javascript:alert(2))"
@@ -40,7 +40,7 @@ def evil_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_escape_markdown_neutralises_formatting() -> None:
-    escaped = ui.escape_markdown("**a** [b](c) <d> _e_ `f`")
+    escaped = escape_markdown("**a** [b](c) <d> _e_ `f`")
     for raw in ("**a**", "[b](c)", "<d>", "_e_", "`f`"):
         assert raw not in escaped
 

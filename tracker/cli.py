@@ -138,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseError as exc:
         print(f"error: {exc}. Build it with `python -m tracker build`.", file=sys.stderr)
         return 1
+    columns: tuple[str, ...]
     try:
         if args.command == "kpi":
             table = kpi.kpi_table(snapshot.query, args.by, args.measure, settings, wave=args.wave)

@@ -91,12 +91,16 @@ def generate_wave(wave: int) -> list[dict]:
     wave_index = WAVES.index(wave)
     sectors = reference.SECTORS_IN_EVERY_WAVE if wave == 2018 else reference.SECTORS
     response_rate = {c: rng.uniform(0.45, 0.70) for c in sorted(COUNTY_SHARES)}
-    rows: list[dict] = []
-    eligible_chiefs: dict[str, list[dict]] = {}
+    rows: list[dict[str, object]] = []
+    eligible_chiefs: dict[str, list[dict[str, object]]] = {}
     for code, county in _municipalities(wave):
         share = COUNTY_SHARES[county][wave_index]
         if rng.random() < response_rate[county]:
-            row = {"municipality_code": code, "respondent_role": "chief_executive", "weight": ""}
+            row: dict[str, object] = {
+                "municipality_code": code,
+                "respondent_role": "chief_executive",
+                "weight": "",
+            }
             row["innovated"] = rng.random() < 0.82
             row["research_collaboration"] = None
             if row["innovated"] and rng.random() >= 0.07:  # 7 % answer "don't know"
@@ -106,7 +110,7 @@ def generate_wave(wave: int) -> list[dict]:
             rows.append(row)
         for _ in range(2 + _poisson(rng, 6)):
             sector = rng.choice(sectors)
-            row = {
+            row = {  # the values are import-format text, booleans or None until written
                 "municipality_code": code,
                 "respondent_role": "unit_leader",
                 "sector": sector,

@@ -29,7 +29,7 @@ def number(value: float, lang: str, decimals: int = 1) -> str:
 
 def share(value: float | None, lang: str, decimals: int = 1) -> str:
     """A 0–1 share as a percentage: '15,3 %' (nb) or '15.3%' (en); '–' when missing."""
-    if _missing(value):
+    if value is None or _missing(value):
         return "–"
     text = number(100 * value, lang, decimals)
     return f"{text}{NBSP}%" if lang == "nb" else f"{text}%"
@@ -37,7 +37,7 @@ def share(value: float | None, lang: str, decimals: int = 1) -> str:
 
 def share_range(low: float | None, high: float | None, lang: str, decimals: int = 0) -> str:
     """An interval such as '18–31 %' (nb) or '18–31%' (en)."""
-    if _missing(low) or _missing(high):
+    if low is None or high is None or _missing(low) or _missing(high):
         return "–"
     low_text = number(100 * low, lang, decimals)
     high_text = share(high, lang, decimals)
@@ -46,7 +46,7 @@ def share_range(low: float | None, high: float | None, lang: str, decimals: int 
 
 def pp(value: float | None, lang: str, decimals: int = 1, signed: bool = True) -> str:
     """Percentage points: '+3,2 pp' / '−1,0 pp'."""
-    if _missing(value):
+    if value is None or _missing(value):
         return "–"
     text = number(value, lang, decimals)
     if signed and value > 0:
@@ -55,10 +55,10 @@ def pp(value: float | None, lang: str, decimals: int = 1, signed: bool = True) -
 
 
 def count(value: int | None, lang: str) -> str:
-    if _missing(value):
+    if value is None or _missing(value):
         return "–"
     return number(float(value), lang, 0)
 
 
 def year(value: int | float | None) -> str:
-    return "–" if _missing(value) else str(int(value))
+    return "–" if value is None or _missing(value) else str(int(value))
