@@ -5,9 +5,10 @@ language, measure, target mode, image size) and opens one database snapshot for 
 works the same whether the page is the first request to a fresh server (a deep link) or reached by
 navigation, because all state the user chooses lives in the URL and is re-read on every run.
 
-Navigation stays in Streamlit's original ``pages/`` mode with our own translated links. With a
-``pages/`` folder next to the entry file, ``st.navigation`` in the entry file makes a cold-server
-deep link such as ``/fylker?fylke=46`` run the page file alone, skipping this setup.
+Navigation stays in Streamlit's original ``pages/`` mode with our own translated ``st.page_link``
+menu: tested on Streamlit 1.67, ``st.navigation`` beside a ``pages/`` folder makes a deep link to a
+freshly started server (``/fylker?fylke=46&lang=en``) run the page file alone, without this setup,
+until someone opens ``/``, and its built-in menu drops our query parameters anyway.
 """
 
 from __future__ import annotations
