@@ -5,12 +5,10 @@
 -- Output: area_code (county code), area_name, wave_year, n, yes_n, weight_sum, yes_weight,
 --         weight_square_sum
 WITH eligible AS (
-    SELECT r.wave_year, m.county_code, r.weight, r.research_collaboration AS collaborated
-    FROM response AS r
+    SELECT r.wave_year, m.county_code, r.weight, r.collaborated
+    FROM eligible_response AS r
     JOIN municipality AS m USING (municipality_code)
     WHERE r.respondent_role = $role
-      AND r.innovated
-      AND r.research_collaboration IS NOT NULL
       AND ($sectors IS NULL OR list_contains($sectors, r.sector))
 )
 SELECT

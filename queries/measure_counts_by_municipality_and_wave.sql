@@ -5,11 +5,9 @@
 -- Output: area_code (municipality code), area_name, county_code, wave_year, n, yes_n,
 --         weight_sum, yes_weight, weight_square_sum
 WITH eligible AS (
-    SELECT wave_year, municipality_code, weight, research_collaboration AS collaborated
-    FROM response
+    SELECT wave_year, municipality_code, weight, collaborated
+    FROM eligible_response
     WHERE respondent_role = $role
-      AND innovated
-      AND research_collaboration IS NOT NULL
       AND ($sectors IS NULL OR list_contains($sectors, sector))
 )
 SELECT

@@ -2,15 +2,13 @@
 -- Grain: one row per wave in the database (n = 0 when a wave has no eligible answers).
 -- Parameters: $role    'chief_executive' (municipality measure) or 'unit_leader' (unit measure)
 --             $sectors list of sectors to include, or NULL for all sectors
--- Output: area_code ('NO'), area_name, wave_year, n (responses in the denominator: innovated and
---         a known yes/no on research collaboration), yes_n, weight_sum, yes_weight,
+-- Output: area_code ('NO'), area_name, wave_year, n (responses in the denominator: the rows of
+--         view eligible_response, queries/views), yes_n, weight_sum, yes_weight,
 --         weight_square_sum
 WITH eligible AS (
-    SELECT wave_year, weight, research_collaboration AS collaborated
-    FROM response
+    SELECT wave_year, weight, collaborated
+    FROM eligible_response
     WHERE respondent_role = $role
-      AND innovated
-      AND research_collaboration IS NOT NULL
       AND ($sectors IS NULL OR list_contains($sectors, sector))
 )
 SELECT

@@ -4,27 +4,26 @@
 -- Parameters: $sectors list of sectors to include, or NULL for all sectors
 -- Output: area_code (sector), area_name (sector), wave_year, n, yes_n, weight_sum, yes_weight,
 --         weight_square_sum
-WITH counts AS (
-    -- One pass over the unit leaders' answers: eligibility (innovated, with a known yes/no on
-    -- collaboration) is a filter on each sum, so sectors without eligible answers still count.
+WITH sectors AS (
+    -- Every sector with unit-leader answers is listed, also when none of them is eligible.
+    SELECT DISTINCT sector
+    FROM response
+    WHERE respondent_role = 'unit_leader'
+      AND ($sectors IS NULL OR list_contains($sectors, sector))
+),
+counts AS (
     SELECT
         sector,
         wave_year,
-        count(*) FILTER (WHERE eligible) AS n,
-        count(*) FILTER (WHERE eligible AND research_collaboration) AS yes_n,
-        coalesce(sum(weight) FILTER (WHERE eligible), 0) AS weight_sum,
-        coalesce(sum(weight) FILTER (WHERE eligible AND research_collaboration), 0) AS yes_weight,
-        coalesce(sum(weight * weight) FILTER (WHERE eligible), 0) AS weight_square_sum
-    FROM (
-        SELECT *, innovated AND research_collaboration IS NOT NULL AS eligible
-        FROM response
-        WHERE respondent_role = 'unit_leader'
-          AND ($sectors IS NULL OR list_contains($sectors, sector))
-    )
+        count(*) AS n,
+        count(*) FILTER (WHERE collaborated) AS yes_n,
+        sum(weight) AS weight_sum,
+        sum(weight) FILTER (WHERE collaborated) AS yes_weight,
+        sum(weight * weight) AS weight_square_sum
+    FROM eligible_response
+    WHERE respondent_role = 'unit_leader'
+      AND ($sectors IS NULL OR list_contains($sectors, sector))
     GROUP BY sector, wave_year
-),
-sectors AS (
-    SELECT DISTINCT sector FROM counts
 )
 SELECT
     s.sector AS area_code,

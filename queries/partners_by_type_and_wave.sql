@@ -11,10 +11,9 @@ SELECT
     count(*) AS n,
     sum(weight) AS weight_sum,
     sum(weight) / sum(sum(weight)) OVER (PARTITION BY wave_year) AS weight_share
-FROM response
+FROM eligible_response
 WHERE respondent_role = $role
-  AND innovated
-  AND research_collaboration
+  AND collaborated
   AND ($sectors IS NULL OR list_contains($sectors, sector))
 GROUP BY wave_year, coalesce(research_partner, 'unknown')
 ORDER BY wave_year, research_partner

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from fixtures import SURVEYS, build_fixture_db, file_name
 
-from tracker.data.db import open_snapshot, query_names
+from tracker.data.db import ATTACHED_AS, open_snapshot, query_names, views_sql
 from tracker.data.settings import PROJECT_ROOT, QUERIES_DIR
 
 COUNTIES = [
@@ -113,6 +113,105 @@ def test_dataset_info_by_key(snapshot):
     built = dt.datetime.strptime(info["built_at"], "%Y-%m-%dT%H:%M:%SZ")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     assert abs((now - built).total_seconds()) < 600
+
+
+# --- eligible_response (queries/views): the eligibility rule, stated once -------------------------
+
+RULE_FILE = QUERIES_DIR / "views" / "eligible_response.sql"
+
+
+def view_rows(snapshot, sql):
+    """Rows of ``sql`` over the shared views, set up on a cursor the way run_query does."""
+    cursor = snapshot.con.cursor()
+    try:
+        cursor.execute(f"USE {ATTACHED_AS}")
+        cursor.execute(views_sql())
+        return cursor.execute(sql).fetchall()
+    finally:
+        cursor.close()
+
+
+def test_eligible_response_counts_by_wave_and_role(snapshot):
+    # (wave, role, eligible rows, of which collaborated); 52 rows in the fixture, 8 not eligible
+    assert view_rows(
+        snapshot,
+        "SELECT wave_year, respondent_role, count(*), count(*) FILTER (WHERE collaborated) "
+        "FROM eligible_response GROUP BY ALL ORDER BY ALL",
+    ) == [
+        # C18-01..05, C18-11..15, C18-21 (yes: 01, 11, 21); not C18-06 (innovated, blank),
+        # C18-07 (not innovated, blank), C18-08 (not innovated, "nei")
+        (2018, "chief_executive", 11, 3),
+        # U18-01..05 (yes: 01, 04); not U18-06 (not innovated), U18-07 (innovated, blank)
+        (2018, "unit_leader", 5, 2),
+        # C20-01..05, C20-11..15 (yes: 02, 11); not C20-06 (not innovated), C20-21 (blank)
+        (2020, "chief_executive", 10, 2),
+        # U20-01..04 (yes: 01, 03); not U20-05, which said "No" but had not innovated
+        (2020, "unit_leader", 4, 2),
+        # all 14 (yes: C24-01, 03, 13, 21); no unit leaders in 2024, so no row
+        (2024, "chief_executive", 14, 4),
+    ]
+    left_out = {"C18-06", "C18-07", "C18-08", "U18-06", "U18-07", "C20-06", "C20-21", "U20-05"}
+    ids = {i for (i,) in view_rows(snapshot, "SELECT respondent_id FROM eligible_response")}
+    assert len(ids) == 44
+    assert not ids & left_out
+
+
+def test_eligible_response_columns(snapshot):
+    columns = view_rows(
+        snapshot, "SELECT column_name, column_type FROM (DESCRIBE eligible_response)"
+    )
+    assert columns == [
+        ("wave_year", "INTEGER"),
+        ("respondent_id", "VARCHAR"),
+        ("municipality_code", "VARCHAR"),
+        ("respondent_role", "VARCHAR"),
+        ("sector", "VARCHAR"),
+        ("weight", "DOUBLE"),
+        ("collaborated", "BOOLEAN"),
+        ("research_partner", "VARCHAR"),
+    ]
+    # U20-03 collaborated but named no partner type; U20-04 did not collaborate
+    assert view_rows(
+        snapshot,
+        "SELECT respondent_id, municipality_code, sector, weight, collaborated, research_partner "
+        "FROM eligible_response WHERE respondent_id IN ('U20-03', 'U20-04') ORDER BY 1",
+    ) == [
+        ("U20-03", "4602", "helse_omsorg", 2.0, True, None),
+        ("U20-04", "3101", "oppvekst_utdanning", 1.0, False, None),  # 3001 harmonised
+    ]
+
+
+def test_eligible_response_is_not_stored_in_the_database(snapshot):
+    # The file holds no view (it is attached read-only, and files written before the view existed
+    # have none either): run_query creates eligible_response as a TEMP view on each query's
+    # cursor, so every query above runs on a file like this one.
+    stored = snapshot.con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE database_name = $db AND NOT internal",
+        {"db": ATTACHED_AS},
+    ).fetchall()
+    assert stored == []
+
+
+def _sql_without_comments(sql):
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+
+
+@pytest.mark.parametrize(
+    "path", sorted(QUERIES_DIR.rglob("*.sql")), ids=lambda p: p.relative_to(QUERIES_DIR).as_posix()
+)
+def test_only_the_view_states_the_eligibility_rule(path):
+    # The rule (innovated, with a known yes/no on research collaboration) cannot be written
+    # without the raw research_collaboration column, so only the view may read that column;
+    # every other query aggregates over eligible_response and its `collaborated`.
+    sql = path.read_text(encoding="utf-8")
+    body = _sql_without_comments(sql).lower()
+    if path == RULE_FILE:
+        assert "view: eligible_response" in sql.lower() and "-- rule:" in sql.lower()
+        assert "research_collaboration is not null" in body
+    else:
+        assert "research_collaboration" not in body, (
+            f"{path.name} repeats the eligibility rule; select from eligible_response instead"
+        )
 
 
 # --- measure_counts_by_nation_and_wave ------------------------------------------------------------
@@ -571,7 +670,7 @@ TESTED = {
 
 
 def _source_mentions(name):
-    sources = [*sorted((PROJECT_ROOT / "tracker").glob("*.py")), PROJECT_ROOT / "dashboard.py"]
+    sources = [*sorted((PROJECT_ROOT / "tracker").rglob("*.py")), PROJECT_ROOT / "dashboard.py"]
     sources += sorted((PROJECT_ROOT / "pages").glob("*.py"))
     return [p for p in sources if p.exists() and name in p.read_text(encoding="utf-8")]
 

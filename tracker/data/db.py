@@ -34,6 +34,7 @@ from tracker.data.settings import QUERIES_DIR
 
 SCHEMA_VERSION = "1"
 _SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+_VIEWS_DIR = QUERIES_DIR / "views"
 _QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 ATTACHED_AS = "tracker"
 
@@ -58,6 +59,16 @@ def query_names() -> list[str]:
 
 
 @functools.cache
+def views_sql() -> str:
+    """``queries/views/*.sql``: the TEMP views the queries build on (e.g. eligible_response).
+
+    They are created on each query's cursor by :func:`run_query`, never stored in the file (it is
+    attached read-only); the view file's header says why.
+    """
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(_VIEWS_DIR.glob("*.sql")))
+
+
+@functools.cache
 def load_query(name: str) -> str:
     """The SQL of ``queries/<name>.sql``; unknown names are refused, never turned into paths."""
     if not _QUERY_NAME.match(name) or name not in query_names():
@@ -70,12 +81,14 @@ def run_query(
 ) -> pd.DataFrame:
     """Run one named query with DuckDB named parameters on its own cursor.
 
-    A cursor does not inherit the connection's ``USE``, so ``catalog`` is selected on each one.
+    A cursor does not inherit the connection's ``USE``, so ``catalog`` is selected on each one;
+    nor its temp objects, so the shared views (:func:`views_sql`) are created on each one too.
     """
     cursor = con.cursor()
     try:
         if catalog is not None:
             cursor.execute(f"USE {catalog}")
+        cursor.execute(views_sql())
         return cursor.execute(load_query(name), params).df()
     finally:
         cursor.close()
@@ -169,10 +182,13 @@ _DUCKDB_HEADER_BYTES = 3 * 4096
 def _check_complete(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     # A truncated copy still attaches (the catalog sits in the first blocks) and only fails on a
     # later query; comparing the file size with the block count catches it up front.
-    block_size, blocks = con.execute(
+    size = con.execute(
         "SELECT block_size, total_blocks FROM pragma_database_size() WHERE database_name = $n",
         {"n": ATTACHED_AS},
     ).fetchone()
+    if size is None:  # not attached under that name: nothing to compare
+        return
+    block_size, blocks = size
     expected = _DUCKDB_HEADER_BYTES + block_size * blocks
     actual = os.path.getsize(path)
     if actual < expected:
