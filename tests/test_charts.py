@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from tracker.data import reference
-from tracker.present import charts, style
+from tracker.present import chart_parts, charts, export, style
 from tracker.present.charts import ChartContext
 from tracker.present.format import NBSP
 from tracker.present.i18n import t
@@ -173,3 +176,118 @@ def test_text_contrast_meets_wcag_aa() -> None:
     assert contrast(style.TEXT_COLOUR, "#FFFFFF") >= 4.5
     assert contrast(style.HIGHLIGHT_TEXT, style.DEMO_MARK_BACKGROUND) >= 4.5
     assert contrast(style.ACCENT, "#FFFFFF") >= 4.5
+
+
+# --- Shared parts: one hover text, one target line, one footer ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "share", "interval", "n"),
+    [
+        ("nb", f"15,3{NBSP}%", f"10,1–21,0{NBSP}%", f"1{NBSP}234"),
+        ("en", "15.3%", "10.1–21.0%", "1,234"),
+    ],
+)
+def test_share_hover_shows_share_interval_and_n(
+    lang: str, share: str, interval: str, n: str
+) -> None:
+    text = chart_parts.share_hover("Vestland", 0.153, 0.101, 0.21, 1234, lang)
+    assert text.startswith("Vestland: ")
+    assert share in text and interval in text and f"n = {n}" in text
+    assert chart_parts.share_with_n(0.153, 1234, lang) == f"{share} (n = {n})"
+
+
+def test_every_interval_hover_comes_from_the_helper() -> None:
+    shown = county_data()[0].dropna(subset=["share"])
+    for lang in ("nb", "en"):
+        figs = all_figures(lang)
+        dots = figs["dots"].data[0]
+        row = shown[shown["area_name"] == "Vestland"].iloc[0]
+        expected = chart_parts.share_hover(
+            "Vestland", row.share, row.ci_low, row.ci_high, row.n, lang
+        )
+        assert dots.hovertext[list(dots.y).index("Vestland")] == expected
+        share_trace = next(tr for tr in figs["trend"].data if tr.name == t("legend_share", lang))
+        national = t("area_national", lang)
+        assert share_trace.hovertext[0] == chart_parts.share_hover(
+            national, 0.15, 0.1, 0.2, 140, lang
+        )
+        assert figs["lines"].data[0].hovertext[0].startswith("Norge: ")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_target_line_sits_at_the_target(lang: str) -> None:
+    label = t("legend_target", lang, share="30" + (f"{NBSP}%" if lang == "nb" else "%"))
+    horizontal = chart_parts.add_target_line(go.Figure(), 0.3, lang)
+    (line,), (note,) = horizontal.layout.shapes, horizontal.layout.annotations
+    assert (line.y0, line.y1, line.x0, line.x1, line.xref) == (30, 30, 0, 1, "x domain")
+    assert line.line.dash == "dash" and line.line.color == style.TARGET_COLOUR
+    assert (note.y, note.yref, note.text) == (30, "y", label)
+    vertical = chart_parts.add_target_line(go.Figure(), 0.3, lang, vertical=True)
+    (line,), (note,) = vertical.layout.shapes, vertical.layout.annotations
+    assert (line.x0, line.x1, line.yref) == (30, 30, "y domain")
+    assert (note.x, note.xref, note.text) == (30, "x", label)
+    segment = chart_parts.target_segment(2018, 2024, 0.3, width=1.5)
+    assert list(segment.y) == [30, 30] and segment.line.dash == "dash"
+
+
+def test_builders_draw_the_target_with_the_helper() -> None:
+    figs = all_figures()
+    for name in ("trend", "lines", "dots"):
+        (line,) = [s for s in figs[name].layout.shapes if s.type == "line"]
+        assert 30 in (line.x0, line.y0), name
+        assert line.line.to_plotly_json() == chart_parts.target_line_style(), name
+        assert t("legend_target", "nb", share=f"30{NBSP}%") in texts(figs[name]), name
+    segments = [tr for tr in figs["multiples"].data if tr.line.dash == "dash"]
+    assert len(segments) == 15 and all(list(s.y) == [30, 30] for s in segments)
+
+
+@functools.cache  # built once for all cases below, which only read the figures
+def every_figure() -> dict[str, go.Figure]:
+    """Every builder in both languages, plus the relative and highlighted variants."""
+    kpis, progress = county_data()
+    figs = {
+        f"{name}-{lang}": fig for lang in ("nb", "en") for name, fig in all_figures(lang).items()
+    }
+    relative = {"target_share": 0.3, "relative": True, "ctx": context(), "highlight": "46"}
+    figs["dots-relative"] = charts.county_dots(kpis, progress, min_n=5, **relative)
+    figs["multiples-relative"] = charts.county_small_multiples(kpis, progress, **relative)
+    return figs
+
+
+def axis_range(fig: go.Figure, ref: str) -> list[float]:
+    axis = fig.layout[{"x": "xaxis", "y": "yaxis"}[ref[0]] + ref[1:]]
+    return sorted(axis.range)
+
+
+@pytest.mark.parametrize("name", list(every_figure()))
+def test_annotations_sit_inside_the_style_margins(name: str) -> None:
+    fig = every_figure()[name]
+    # No builder overrides the house margins, so the style module's values are the figure's.
+    assert fig.layout.margin.to_plotly_json() == {}
+    margin = fig.layout.template.layout.margin
+    assert (margin.l, margin.r, margin.t, margin.b) == tuple(style.MARGIN.values())
+    footer = []  # (top, bottom) in px below the plot area
+    for note in fig.layout.annotations:
+        xref, yref = note.xref or "x", note.yref or "y"
+        if note.yshift and note.yshift < 0:
+            # A footer row: its bottom at yshift below the plot, its top one row higher.
+            assert (yref, note.y, note.yanchor) == ("paper", 0, "bottom"), note.text
+            bottom = -note.yshift
+            footer.append((bottom - style.FOOTER_ROW, bottom))
+            assert bottom <= margin.b - style.FOOTER_EDGE_GAP, f"{note.text} below the edge"
+            assert bottom - style.FOOTER_ROW >= style.AXIS_LABEL_ROOM > 0, f"{note.text} on axis"
+            continue
+        for ref, value in ((xref, note.x), (yref, note.y)):
+            if ref == "paper" or ref.endswith("domain"):
+                assert 0 <= value <= 1, (note.text, ref, value)
+            else:
+                low, high = axis_range(fig, ref)
+                assert low <= value <= high, (note.text, ref, value)
+    # Source line always, demo label here too: two rows that do not overlap.
+    assert len(footer) == 2
+    upper, lower = sorted(footer)
+    assert upper[1] <= lower[0]
+    # The title's first line stays inside the top margin at the figure's and the export heights.
+    for height in (fig.layout.height or 450, *(p.height for p in export.PRESETS.values())):
+        assert (1 - fig.layout.template.layout.title.y) * height + style.TITLE_SIZE < margin.t

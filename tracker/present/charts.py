@@ -9,7 +9,6 @@ typography ("15 %" in bokmål, "15%" in English).
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,114 +17,24 @@ from plotly.subplots import make_subplots
 from tracker.data.reference import PARTNERS as PARTNER_ORDER
 from tracker.present import format as fmt
 from tracker.present import style
+from tracker.present.chart_parts import (
+    ChartContext,
+    add_target_line,
+    escaped,
+    finish,
+    percent_axis,
+    share_hovers,
+    share_with_n,
+    target_label,
+    target_segment,
+)
 from tracker.present.i18n import status_label, t
 from tracker.stats.progress import STATUSES
 
-
-@dataclass(frozen=True)
-class ChartContext:
-    """What every chart needs besides its data."""
-
-    lang: str
-    demo: bool
-    subtitle: str
-    source: str
-
-
-#: The house Plotly template: every chart is finished with it (see :func:`finish`).
-TEMPLATE = go.layout.Template(
-    layout={
-        "font": {"family": style.FONT_FAMILY, "size": 15, "color": style.TEXT_COLOUR},
-        "colorway": list(style.LINE_COLOURS),
-        "paper_bgcolor": "#FFFFFF",
-        "plot_bgcolor": "#FFFFFF",
-        "margin": {"l": 70, "r": 30, "t": 135, "b": 90},
-        "hoverlabel": {"font": {"family": style.FONT_FAMILY}},
-        "xaxis": {"gridcolor": style.GRID_COLOUR, "zeroline": False, "linecolor": "#BBBBBB"},
-        "yaxis": {"gridcolor": style.GRID_COLOUR, "zeroline": False},
-        "title": {"x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 20}},
-    }
-)
-
-
-def _escaped(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with area names HTML-escaped: Plotly renders tags such as <a href> in text."""
-    if "area_name" not in table.columns:
-        return table
-    return table.assign(area_name=[html.escape(str(n)) for n in table["area_name"]])
-
-
-def _percent_suffix(lang: str) -> str:
-    return f"{fmt.NBSP}%" if lang == "nb" else "%"
-
-
-def finish(fig: go.Figure, ctx: ChartContext, title: str, legend: dict | None = None) -> go.Figure:
-    """Apply the house style: title, subtitle, source line, demo mark, fonts and separators.
-
-    The legend sits between subtitle and plot unless ``legend`` places it elsewhere; the bottom
-    margin holds the demo mark and the source line, so nothing overlaps at any width.
-    """
-    fig.update_layout(
-        template=TEMPLATE,
-        separators=fmt.PLOTLY_SEPARATORS[ctx.lang],
-        title={
-            "text": f"<b>{title}</b>",
-            "subtitle": {"text": ctx.subtitle, "font": {"size": 13, "color": style.MUTED_COLOUR}},
-        },
-        legend=legend
-        or {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "font": {"size": 13}},
-    )
-    fig.add_annotation(
-        text=ctx.source,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-82,
-        xanchor="left",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": 12, "color": style.MUTED_COLOUR},
-    )
-    if ctx.demo:
-        mark = t("demo_mark", ctx.lang)
-        fig.add_annotation(
-            text=mark,
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            showarrow=False,
-            textangle=-20,
-            font={"size": 44, "color": "rgba(213, 94, 0, 0.16)"},
-            name="demo_mark",
-        )
-        fig.add_annotation(
-            text=f"<b>{mark}</b>",
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            yshift=-62,
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 13, "color": style.HIGHLIGHT_TEXT},
-            bgcolor=style.DEMO_MARK_BACKGROUND,
-            name="demo_mark",
-        )
-    return fig
-
-
-def _percent_axis(lang: str, **extra: object) -> dict:
-    return {
-        "ticksuffix": _percent_suffix(lang),
-        "tickformat": ".0f",
-        "gridcolor": style.GRID_COLOUR,
-        "zeroline": False,
-        "rangemode": "tozero",
-        **extra,
-    }
+# ChartContext, finish and TEMPLATE live in chart_parts/style; callers (pages, tests, the export
+# bench) keep importing them from here. The builders stay defined in this module: bench/run.py
+# times the functions whose __module__ is this one.
+TEMPLATE = style.TEMPLATE
 
 
 def national_trend(
@@ -157,17 +66,6 @@ def national_trend(
                 name=t("legend_interval", lang),
             )
         )
-        hover = [
-            t(
-                "hover_share",
-                lang,
-                area=t("area_national", lang),
-                share=fmt.share(r.share, lang),
-                ci=fmt.share_range(r.ci_low, r.ci_high, lang, 1),
-                n=fmt.count(r.n, lang),
-            )
-            for r in data.itertuples()
-        ]
         fig.add_trace(
             go.Scatter(
                 x=years,
@@ -177,8 +75,8 @@ def national_trend(
                 marker={"size": 10, "color": style.ACCENT},
                 text=[fmt.share(s, lang, 0) for s in data["share"]],
                 textposition="top center",
-                textfont={"size": 14, "color": style.ACCENT},
-                hovertext=hover,
+                textfont={"size": style.LABEL_SIZE, "color": style.ACCENT},
+                hovertext=share_hovers(data, lang, area=t("area_national", lang)),
                 hoverinfo="text",
                 name=t("legend_share", lang),
             )
@@ -195,19 +93,10 @@ def national_trend(
                     name=t("legend_target_path", lang, year=target_year),
                 )
             )
-    fig.add_hline(
-        y=100 * target_share,
-        line={"color": style.TARGET_COLOUR, "dash": "dash", "width": 2},
-        annotation_text=t("legend_target", lang, share=fmt.share(target_share, lang, 0)),
-        annotation_position="top left",
-    )
-    fig.update_xaxes(
-        range=[baseline_year - 1, target_year + 1],
-        dtick=2,
-        gridcolor=style.GRID_COLOUR,
-        title=None,
-    )
-    fig.update_yaxes(**_percent_axis(lang, range=[0, max(40, 100 * target_share + 8)]), title=None)
+    add_target_line(fig, target_share, lang)
+    years = [baseline_year - 1, target_year + 1]
+    fig.update_xaxes(range=years, dtick=2, gridcolor=style.GRID_COLOUR, title=None)
+    fig.update_yaxes(**percent_axis(lang, range=[0, max(40, 100 * target_share + 8)]), title=None)
     return finish(fig, ctx, t("chart_trend_title", lang))
 
 
@@ -222,7 +111,7 @@ def county_tiles(progress: pd.DataFrame, kpis: pd.DataFrame, *, ctx: ChartContex
     ``progress`` has area_code, area_name, status; ``kpis`` (one wave) has area_code, share, n.
     """
     lang = ctx.lang
-    progress = _escaped(progress)
+    progress = escaped(progress)
     merged = progress.merge(
         kpis[["area_code", "share", "ci_low", "ci_high", "n"]], on="area_code", how="left"
     )
@@ -237,7 +126,7 @@ def county_tiles(progress: pd.DataFrame, kpis: pd.DataFrame, *, ctx: ChartContex
             y0=line - 0.45,
             y1=line + 0.45,
             fillcolor=look["colour"],
-            line={"color": "#FFFFFF", "width": 2},
+            line={"color": style.BACKGROUND, "width": 2},  # white gaps between the tiles
             layer="below",
         )
         fig.add_annotation(
@@ -246,11 +135,11 @@ def county_tiles(progress: pd.DataFrame, kpis: pd.DataFrame, *, ctx: ChartContex
             text=f"<b>{_tile_name(row.area_name)}</b><br>{look['icon']} "
             f"{fmt.share(row.share, lang, 0)}",
             showarrow=False,
-            font={"size": 12, "color": look["text"]},
+            font={"size": style.NOTE_SIZE, "color": look["text"]},
         )
     hover = [
         f"{r.area_name}: {style.STATUS_STYLE[r.status]['icon']} {status_label(r.status, lang)}"
-        f"<br>{fmt.share(r.share, lang)} (n = {fmt.count(r.n, lang)})"
+        f"<br>{share_with_n(r.share, r.n, lang)}"
         for r in merged.itertuples()
     ]
     positions = [style.COUNTY_TILES.get(code, (5, 7)) for code in merged["area_code"]]
@@ -281,8 +170,8 @@ def county_tiles(progress: pd.DataFrame, kpis: pd.DataFrame, *, ctx: ChartContex
     fig.update_layout(height=720)
     wave = int(kpis["wave_year"].iloc[0]) if not kpis.empty else ""
     # The north-west corner of the grid is open sea: the legend goes there.
-    corner = {"orientation": "v", "x": 0, "y": 1, "yanchor": "top", "font": {"size": 13}}
-    return finish(fig, ctx, t("chart_tiles_title", lang, wave=wave), legend=corner)
+    title = t("chart_tiles_title", lang, wave=wave)
+    return finish(fig, ctx, title, legend=style.legend_in_corner())
 
 
 def county_dots(
@@ -297,7 +186,7 @@ def county_dots(
 ) -> go.Figure:
     """Counties ranked by share with 95 % intervals and the target (one wave of ``kpis``)."""
     lang = ctx.lang
-    data = _escaped(kpis).merge(progress[["area_code", "status", "target_share"]], on="area_code")
+    data = escaped(kpis).merge(progress[["area_code", "status", "target_share"]], on="area_code")
     shown = data.dropna(subset=["share"]).sort_values("share")
     hidden = data[data["share"].isna()].sort_values("area_name", ascending=False)
     fig = go.Figure()
@@ -322,17 +211,7 @@ def county_dots(
                 "thickness": 1.5,
                 "width": 4,
             },
-            hovertext=[
-                t(
-                    "hover_share",
-                    lang,
-                    area=r.area_name,
-                    share=fmt.share(r.share, lang),
-                    ci=fmt.share_range(r.ci_low, r.ci_high, lang, 1),
-                    n=fmt.count(r.n, lang),
-                )
-                for r in shown.itertuples()
-            ],
+            hovertext=share_hovers(shown, lang),
             hoverinfo="text",
             name=t("legend_share", lang),
             showlegend=relative,
@@ -356,12 +235,7 @@ def county_dots(
             )
         )
     else:
-        fig.add_vline(
-            x=100 * target_share,
-            line={"color": style.TARGET_COLOUR, "dash": "dash", "width": 2},
-            annotation_text=t("legend_target", lang, share=fmt.share(target_share, lang, 0)),
-            annotation_position="top right",
-        )
+        add_target_line(fig, target_share, lang, vertical=True)
     if not hidden.empty:
         fig.add_trace(
             go.Scatter(
@@ -370,7 +244,7 @@ def county_dots(
                 mode="text",
                 text=[t("suppressed", lang, min_n=min_n)] * len(hidden),
                 textposition="middle right",
-                textfont={"color": style.MUTED_COLOUR, "size": 12},
+                textfont={"color": style.MUTED_COLOUR, "size": style.NOTE_SIZE},
                 hoverinfo="skip",
                 showlegend=False,
             )
@@ -379,7 +253,7 @@ def county_dots(
     fig.update_yaxes(categoryorder="array", categoryarray=order, title=None)
     # A little room past the widest interval so its end cap is not clipped.
     upper = max([45.0, *(100 * data["ci_high"].dropna() + 3), 100 * target_share + 5])
-    fig.update_xaxes(**_percent_axis(lang, range=[0, upper]), title=None)
+    fig.update_xaxes(**percent_axis(lang, range=[0, upper]), title=None)
     fig.update_layout(height=max(460, 28 * len(data) + 220))
     wave = int(kpis["wave_year"].iloc[0]) if not kpis.empty else ""
     return finish(fig, ctx, t("chart_dots_title", lang, wave=wave))
@@ -398,7 +272,7 @@ def county_small_multiples(
     """One small trend panel per county (all waves of ``kpis``), each with its target line."""
     lang = ctx.lang
     targets = dict(zip(progress["area_code"], progress["target_share"], strict=True))
-    kpis = _escaped(kpis)
+    kpis = escaped(kpis)
     areas = kpis.drop_duplicates("area_code").sort_values("area_name")
     rows = -(-len(areas) // columns)
     fig = make_subplots(
@@ -424,7 +298,7 @@ def county_small_multiples(
                 marker={"size": 7, "color": colour},
                 connectgaps=False,
                 hovertext=[
-                    f"{area.area_name} {y}: {fmt.share(s, lang)} (n = {fmt.count(n, lang)})"
+                    f"{area.area_name} {y}: {share_with_n(s, n, lang)}"
                     for y, s, n in zip(data["wave_year"], data["share"], data["n"], strict=True)
                 ],
                 hoverinfo="text",
@@ -436,28 +310,19 @@ def county_small_multiples(
         target = targets.get(area.area_code) if relative else target_share
         if target is not None and not pd.isna(target):
             fig.add_trace(
-                go.Scatter(
-                    x=[years[0], years[-1]],
-                    y=[100 * target, 100 * target],
-                    mode="lines",
-                    line={"color": style.TARGET_COLOUR, "dash": "dash", "width": 1.5},
-                    hoverinfo="skip",
-                    showlegend=False,
-                ),
-                row=row + 1,
-                col=col + 1,
+                target_segment(years[0], years[-1], target, width=1.5), row=row + 1, col=col + 1
             )
     if highlight in set(areas["area_code"]):
         index = list(areas["area_code"]).index(highlight)
-        fig.layout.annotations[index].font = {"color": style.HIGHLIGHT_TEXT, "size": 15}
+        # The highlighted county's panel title in the highlight hue, bold.
+        fig.layout.annotations[index].font = dict(color=style.HIGHLIGHT_TEXT, size=style.FONT_SIZE)
         fig.layout.annotations[index].text = f"<b>{areas.iloc[index]['area_name']}</b>"
     fig.update_xaxes(tickvals=years, gridcolor=style.GRID_COLOUR)
-    fig.update_yaxes(**_percent_axis(lang, range=[0, 45], dtick=10))
+    fig.update_yaxes(**percent_axis(lang, range=[0, 45], dtick=10))
     fig.update_layout(height=200 * rows + 240)
-    key = "legend_own_target" if relative else "legend_target"
-    title = t(
-        "chart_multiples_title", lang, target=t(key, lang, share=fmt.share(target_share, lang, 0))
-    )
+    # Relative mode has one target per county, so the title names them, not one share.
+    target = t("legend_own_target", lang) if relative else target_label(target_share, lang)
+    title = t("chart_multiples_title", lang, target=target)
     return finish(fig, ctx, title)
 
 
@@ -491,30 +356,15 @@ def trend_lines(
                 name=name,
                 line={"color": colour, "width": 4 if i == 0 else 2},
                 marker={"size": 9, "color": colour},
-                hovertext=[
-                    t(
-                        "hover_share",
-                        lang,
-                        area=name,
-                        share=fmt.share(r.share, lang),
-                        ci=fmt.share_range(r.ci_low, r.ci_high, lang, 1),
-                        n=fmt.count(r.n, lang),
-                    )
-                    for r in data.itertuples()
-                ],
+                hovertext=share_hovers(data, lang, area=name),
                 hoverinfo="text",
             )
         )
     if target_share is not None:
-        fig.add_hline(
-            y=100 * target_share,
-            line={"color": style.TARGET_COLOUR, "dash": "dash", "width": 2},
-            annotation_text=t("legend_target", lang, share=fmt.share(target_share, lang, 0)),
-            annotation_position="top left",
-        )
+        add_target_line(fig, target_share, lang)
     years = sorted(kpis["wave_year"].unique())
     fig.update_xaxes(tickvals=years, gridcolor=style.GRID_COLOUR, title=None)
-    fig.update_yaxes(**_percent_axis(lang, range=[0, 50]), title=None)
+    fig.update_yaxes(**percent_axis(lang, range=[0, 50]), title=None)
     return finish(fig, ctx, title)
 
 
@@ -535,7 +385,7 @@ def partner_shares(partners: pd.DataFrame, *, ctx: ChartContext) -> go.Figure:
                 text=[fmt.share(v, lang, 0) for v in data["weight_share"]],
                 textposition="inside",
                 hovertext=[
-                    f"{t(f'partner_{kind}', lang)} {y}: {fmt.share(v, lang)} (n = {n})"
+                    f"{t(f'partner_{kind}', lang)} {y}: {share_with_n(v, n, lang)}"
                     for y, v, n in zip(
                         data["wave_year"], data["weight_share"], data["n"], strict=True
                     )
@@ -544,6 +394,6 @@ def partner_shares(partners: pd.DataFrame, *, ctx: ChartContext) -> go.Figure:
             )
         )
     fig.update_layout(barmode="stack", height=420)
-    fig.update_xaxes(**_percent_axis(lang, range=[0, 100]), title=None)
+    fig.update_xaxes(**percent_axis(lang, range=[0, 100]), title=None)
     fig.update_yaxes(title=None, autorange="reversed")
     return finish(fig, ctx, t("chart_partners_title", lang))

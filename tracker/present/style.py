@@ -1,16 +1,30 @@
-"""House style shared by charts and pages: palette, status colours and icons, fonts."""
+"""House style shared by charts and pages: palette, status colours and icons, fonts, layout.
+
+Everything a chart's look depends on lives here: the Plotly template, font sizes, colours, the
+margins and the positions of title, legend, source line and demo mark. The footer positions are
+computed from the bottom margin, so changing a margin moves them with it.
+"""
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
+
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+BACKGROUND = "#FFFFFF"
 TEXT_COLOUR = "#1A1A1A"
 MUTED_COLOUR = "#555555"  # 7.5:1 on white, passes WCAG AA for small text
 GRID_COLOUR = "#E3E6EA"
+AXIS_LINE_COLOUR = "#BBBBBB"
 ACCENT = "#0B5394"
 HIGHLIGHT = "#D55E00"  # marks, lines and large text
 HIGHLIGHT_TEXT = "#A03F00"  # small text in the highlight hue: 5.9:1 on white
 DEMO_MARK_BACKGROUND = "#FFF3E8"
+#: The watermark across the plot: HIGHLIGHT faint enough that the data stays readable.
+WATERMARK_COLOUR = "rgba(213, 94, 0, 0.16)"
 TARGET_COLOUR = "#1A1A1A"
+#: The target is always a dashed line in TARGET_COLOUR (width varies: thinner in small panels).
+TARGET_DASH = "dash"
+TARGET_WIDTH = 2
 BAND_COLOUR = "rgba(11, 83, 148, 0.15)"
 
 #: Okabe–Ito colours for up to six lines (the chosen area first, then its peers).
@@ -45,3 +59,83 @@ COUNTY_TILES: dict[str, tuple[int, int]] = {
     "31": (3, 6),  # Østfold
     "42": (1, 7),  # Agder
 }
+
+# --- Font sizes (px) -------------------------------------------------------------------------
+
+FONT_SIZE = 15  # body text: axis ticks, hover labels
+TITLE_SIZE = 20
+LABEL_SIZE = 14  # value labels next to points
+SMALL_SIZE = 13  # subtitle, legend, demo label
+NOTE_SIZE = 12  # source line, tile labels, "not shown" notes
+WATERMARK_SIZE = 44
+WATERMARK_ANGLE = -20  # degrees: slanted so it cannot be mistaken for a data label
+
+# --- Margins and positions (px unless said otherwise) ----------------------------------------
+
+MARGIN_LEFT = 70  # y tick labels such as "40 %"
+MARGIN_RIGHT = 30
+MARGIN_TOP = 135  # title, subtitle and a one-row legend above the plot
+MARGIN_BOTTOM = 90  # x tick labels, then the footer: demo label and source line
+MARGIN = {"l": MARGIN_LEFT, "r": MARGIN_RIGHT, "t": MARGIN_TOP, "b": MARGIN_BOTTOM}
+
+#: Title position in container coordinates (fractions of the figure): near the top-left corner.
+#: Plotly places the subtitle under the title itself.
+TITLE_X = 0.01
+TITLE_Y = 0.97
+#: Default legend position in paper coordinates (fractions of the plot area): just above the
+#: plot, under the subtitle, inside the top margin.
+LEGEND_Y = 1.01
+
+
+def legend_above() -> dict:
+    """The default legend: one row between the subtitle and the plot."""
+    return {
+        "orientation": "h",
+        "yanchor": "bottom",
+        "y": LEGEND_Y,
+        "x": 0,
+        "font": {"size": SMALL_SIZE},
+    }
+
+
+def legend_in_corner() -> dict:
+    """A legend column inside the plot's top-left corner, for charts with room there."""
+    return {"orientation": "v", "x": 0, "y": 1, "yanchor": "top", "font": {"size": SMALL_SIZE}}
+
+
+# The footer is stacked up from the figure's bottom edge: a gap, the source line, the demo label;
+# the x tick labels keep what is left between the demo label and the plot. Paper coordinates are
+# fractions of the plot area, whose height differs from chart to chart, so a fixed distance from
+# the bottom edge cannot be a paper y. Footer annotations are therefore anchored at the plot's
+# bottom (paper y = 0, yanchor "bottom") and moved down in pixels with ``yshift``, derived from
+# the bottom margin: a larger margin moves the footer down with the edge instead of leaving it
+# stranded (or, with a smaller margin, pushing it off the figure).
+FOOTER_EDGE_GAP = 8  # between the figure's bottom edge and the source line
+FOOTER_ROW = 20  # one footer row: 12–13 px text at Plotly's line height plus the label's padding
+#: The source line's bottom edge, measured from the plot's bottom (negative: below it).
+SOURCE_YSHIFT = -(MARGIN_BOTTOM - FOOTER_EDGE_GAP)
+#: The demo label sits one row above the source line.
+DEMO_LABEL_YSHIFT = SOURCE_YSHIFT + FOOTER_ROW
+#: What the bottom margin leaves for the x tick labels above the footer.
+AXIS_LABEL_ROOM = -DEMO_LABEL_YSHIFT - FOOTER_ROW
+
+#: The house Plotly template: every chart is finished with it (see ``chart_parts.finish``).
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR},
+        "colorway": list(LINE_COLOURS),
+        "paper_bgcolor": BACKGROUND,
+        "plot_bgcolor": BACKGROUND,
+        "margin": dict(MARGIN),
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "xaxis": {"gridcolor": GRID_COLOUR, "zeroline": False, "linecolor": AXIS_LINE_COLOUR},
+        "yaxis": {"gridcolor": GRID_COLOUR, "zeroline": False},
+        "title": {
+            "x": TITLE_X,
+            "xanchor": "left",
+            "y": TITLE_Y,
+            "yanchor": "top",
+            "font": {"size": TITLE_SIZE},
+        },
+    }
+)
