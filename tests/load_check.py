@@ -9,7 +9,7 @@ What it does:
    for that database and for a copy into which the new wave was already imported.
 2. Starts one Streamlit server on the database (``TRACKER_RELOAD_SECONDS`` short).
 3. Runs ``--sessions`` simulated users at once, each a real websocket speaking Streamlit's
-   protocol (:mod:`ws_client`), spread over every page. Each user reads for a moment (the
+   protocol (:mod:`support.ws_client`), spread over every page. Each user reads for a moment (the
    page's reload timer fires meanwhile, as in a browser), then switches language, measure or
    target mode in the sidebar, picks another wave on the overview, moves to another page or
    reopens the app with a deep link.
@@ -49,25 +49,34 @@ for _path in (ROOT, TESTS):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from browser_support import StreamlitServer  # noqa: E402
-from ws_client import ConnectionLost, Run, RunTimeout, StreamlitClient  # noqa: E402
+from support.server import StreamlitServer  # noqa: E402
+from support.ws_client import ConnectionLost, Run, RunTimeout, StreamlitClient  # noqa: E402
 
+from tracker.app import contract  # noqa: E402
+from tracker.app.contract import (  # noqa: E402
+    COUNTY,
+    LANG,
+    MEASURE,
+    TARGET,
+    WAVE,
+    widget_key,
+)
 from tracker.data.importer import import_files  # noqa: E402
 from tracker.data.settings import DEMO_DIR, REFERENCE_DIR  # noqa: E402
 from tracker.present import format as fmt  # noqa: E402
 from tracker.present.i18n import DEFAULT_LANGUAGE, t  # noqa: E402
 
-#: Page script → URL path, as Streamlit's pages/ mode names them ("" is the main page).
-PAGES = {
-    "dashboard.py": "",
-    "pages/fylker.py": "fylker",
-    "pages/kommuner.py": "kommuner",
-    "pages/sektorer.py": "sektorer",
-    "pages/metode.py": "metode",
-}
+#: Page script → the page name the websocket protocol uses: the URL path without its "/"
+#: ("" is the main page), from the app's contract.
+PAGES = {script: contract.url_path(script).removeprefix("/") for script, _ in contract.PAGES}
+MAIN_PAGE = PAGES[contract.OVERVIEW]
+#: Pages that read a wave / a county from the URL (a deep link may carry one).
+WAVE_PAGES = (PAGES[contract.OVERVIEW], PAGES[contract.COUNTIES])
+COUNTY_PAGES = (PAGES[contract.COUNTIES], PAGES[contract.MUNICIPALITIES])
+METHOD_PAGE = PAGES[contract.METHOD]
 MEASURES = ("municipalities", "units")
 NEW_WAVE = 2026
-SIDEBAR_CHOICES = ("lang", "measure", "target")
+SIDEBAR_CHOICES = (LANG, MEASURE, TARGET)
 HEADLINE = re.compile(r"^(?P<word>Andel|Share) (?P<wave>\d{4})$")
 HEADLINE_LANG = {"Andel": "nb", "Share": "en"}
 #: The measure radio's option labels (both languages) → measure.
@@ -78,9 +87,9 @@ YEAR = re.compile(r"\b\d{4}\b")
 METHOD_WAVES = re.compile(r"\*\*(?:Bølger|Waves):\*\* (?P<waves>\d{4}(?:, \d{4})*)")
 #: Initial URL values a user may arrive with (deep links); None means "not in the URL".
 START_VALUES: dict[str, tuple[str | None, ...]] = {
-    "lang": (None, "nb", "en"),
-    "measure": (None, "municipalities", "units"),
-    "target": (None, "absolute", "relative"),
+    LANG: (None, "nb", "en"),
+    MEASURE: (None, "municipalities", "units"),
+    TARGET: (None, "absolute", "relative"),
 }
 START_WAVES = (None, "2018", "2020", "2024")
 START_COUNTIES = (None, "03", "46", "50")
@@ -304,10 +313,10 @@ def prepare(workdir: Path) -> Prepared:
 
 def shows_new_wave(run: Run) -> bool | None:
     """Whether the run shows the new wave; None when the page does not list the waves."""
-    wave = run.widgets.get("choice_wave")
+    wave = run.widgets.get(widget_key(WAVE))
     if wave is not None:
         return str(NEW_WAVE) in wave.options
-    for text in run.markdown if run.page == "metode" else []:
+    for text in run.markdown if run.page == METHOD_PAGE else []:
         if match := METHOD_WAVES.search(text):
             return str(NEW_WAVE) in match["waves"].split(", ")
     # Tables: a wave column ("Bølge"/"Wave") or one column per wave (municipalities × waves).
@@ -335,14 +344,14 @@ def check_headline(run: Run, table: Expectations) -> tuple[str | None, str | Non
     lang = HEADLINE_LANG[match["word"]]
     wave = int(match["wave"])
     # The measure the sidebar shows as chosen (the URL leaves defaults out).
-    widget = run.widgets.get("choice_measure")
+    widget = run.widgets.get(widget_key(MEASURE))
     shown = widget.value if widget is not None else None
     measure = MEASURE_BY_LABEL.get(shown) if isinstance(shown, str) else None
     if measure is None:
         return None, f"cannot tell the measure from the sidebar (shows {shown!r})"
-    if run.params.get("measure", measure) != measure:
+    if run.params.get(MEASURE, measure) != measure:
         return None, f"sidebar shows {measure!r} but the URL says ?{run.query_string}"
-    if run.params.get("lang", DEFAULT_LANGUAGE) != lang:
+    if run.params.get(LANG, DEFAULT_LANGUAGE) != lang:
         return None, f"headline {match[0]!r} is not in the URL's language ?{run.query_string}"
     if (measure, wave) not in table:
         return None, f"headline {match[0]!r}: the CLI has no {measure} share for {wave}"
@@ -415,10 +424,10 @@ class LoadRun:
             value = rng.choice(values)
             if value:
                 parts.append(f"{key}={value}")
-        if path in ("", "fylker") and (wave := rng.choice(START_WAVES)):
-            parts.append(f"wave={wave}")
-        if path in ("fylker", "kommuner") and (county := rng.choice(START_COUNTIES)):
-            parts.append(f"fylke={county}")
+        if path in WAVE_PAGES and (wave := rng.choice(START_WAVES)):
+            parts.append(f"{WAVE}={wave}")
+        if path in COUNTY_PAGES and (county := rng.choice(START_COUNTIES)):
+            parts.append(f"{COUNTY}={county}")
         rng.shuffle(parts)
         return "&".join(parts)
 
@@ -472,8 +481,8 @@ class LoadRun:
     async def act(self, rng: random.Random, client: StreamlitClient) -> tuple[str, Run | None]:
         """One user action; returns its name and run (None for 'reopen')."""
         choices = [key for key in SIDEBAR_CHOICES if client.widget(key) is not None]
-        if client.page == "" and client.widget("wave") is not None:
-            choices += ["wave", "wave"]
+        if client.page == MAIN_PAGE and client.widget(WAVE) is not None:
+            choices += [WAVE, WAVE]
         action = rng.choices(
             ["widget", "navigate", "reopen"], weights=[70 if choices else 0, 22, 8]
         )[0]
@@ -519,7 +528,7 @@ class LoadRun:
         if new and self.import_finished is not None and user not in report.users_saw_new_wave:
             report.users_saw_new_wave[user] = max(0.0, run.finished - self.import_finished)
 
-        if run.page == "" and not run.page_not_found and not run.exceptions:
+        if run.page == MAIN_PAGE and not run.page_not_found and not run.exceptions:
             table = self.prepared.after if new else self.prepared.before
             checked, problem = check_headline(run, table)
             if checked:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 import shutil
 import struct
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Iterator
@@ -28,18 +26,32 @@ if shutil.which("chromium") is None:
     )
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-from browser_support import (
+from playwright.sync_api import Browser, Dialog, Page, expect
+from support.browser import (
     CHROMIUM,
     PLOTLY,
-    ROOT,
     ConsoleWatch,
-    StreamlitServer,
     launch_chromium,
     wait_for_idle,
     wait_for_render,
 )
-from playwright.sync_api import Browser, Dialog, Page, expect
+from support.cli import run_cli_process
+from support.server import ROOT, StreamlitServer
 
+from tracker.app.contract import (
+    COUNTIES,
+    COUNTY,
+    LANG,
+    MEASURE,
+    METHOD,
+    MUNICIPALITIES,
+    OVERVIEW,
+    PEERS,
+    PRESENTATION,
+    SECTORS,
+    WAVE,
+    url_path,
+)
 from tracker.data.importer import import_files
 from tracker.data.settings import DEMO_DIR
 
@@ -133,13 +145,15 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
+HOME, FYLKER, KOMMUNER = url_path(OVERVIEW), url_path(COUNTIES), url_path(MUNICIPALITIES)
+SEKTORER, METODE = url_path(SECTORS), url_path(METHOD)
 #: (screenshot name, path, number of Plotly charts the page draws)
 PAGES = [
-    ("overview", "/", 3),
-    ("fylker", "/fylker", 2),
-    ("kommuner", "/kommuner?fylke=46&peers=50", 2),
-    ("sektorer", "/sektorer", 2),
-    ("metode", "/metode", 0),
+    ("overview", HOME, 3),
+    ("fylker", FYLKER, 2),
+    ("kommuner", f"{KOMMUNER}?{COUNTY}=46&{PEERS}=50", 2),
+    ("sektorer", SEKTORER, 2),
+    ("metode", METODE, 0),
 ]
 PAGE_IDS = [name for name, _, _ in PAGES]
 
@@ -202,10 +216,10 @@ def cold_server(browser_db: Path, logs: Path) -> Iterator[StreamlitServer]:
 
 def test_cold_deep_link_highlights_county(tab: Tab, cold_server: StreamlitServer) -> None:
     # The health check is the only request before this one; no page has run on this server yet.
-    page = tab.open(cold_server, "/fylker?fylke=46", charts=2)
+    page = tab.open(cold_server, f"{FYLKER}?{COUNTY}=46", charts=2)
 
-    assert urlsplit(page.url).path == "/fylker", page.url
-    assert tab.query().get("fylke") == ["46"], page.url
+    assert urlsplit(page.url).path == FYLKER, page.url
+    assert tab.query().get(COUNTY) == ["46"], page.url
     expect(page.locator("h1").first).to_have_text("Fylker")  # bokmål is the default language
     ranking = page.locator(PLOTLY).filter(has_text="Andel per fylke")
     expect(ranking.first).to_be_visible()
@@ -217,21 +231,21 @@ def test_cold_deep_link_highlights_county(tab: Tab, cold_server: StreamlitServer
     expect(summary).to_have_count(1)
     assert any(DEMO_BANNER in text for text in alert_texts(page)), alert_texts(page)
     assert_no_exception(page, cold_server)
-    assert_no_console_errors(tab, cold_server, "/fylker")
+    assert_no_console_errors(tab, cold_server, FYLKER)
 
 
 def test_sidebar_navigation_keeps_choices(tab: Tab, server: StreamlitServer) -> None:
-    page = tab.open(server, "/?lang=en&measure=units")
-    assert tab.query().get("lang") == ["en"], page.url
+    page = tab.open(server, f"{HOME}?{LANG}=en&{MEASURE}=units")
+    assert tab.query().get(LANG) == ["en"], page.url
 
     page.locator(SIDEBAR).get_by_role("link", name="Counties", exact=True).click()
-    page.wait_for_url(re.compile(r"/fylker(\?|$)"))
+    page.wait_for_url(re.compile(rf"{FYLKER}(\?|$)"))
     wait_for_render(page, charts=1)
 
     query = tab.query()
-    assert urlsplit(page.url).path == "/fylker", page.url
-    assert query.get("lang") == ["en"], f"lang lost on navigation: {page.url}"
-    assert query.get("measure") == ["units"], f"measure lost on navigation: {page.url}"
+    assert urlsplit(page.url).path == FYLKER, page.url
+    assert query.get(LANG) == ["en"], f"lang lost on navigation: {page.url}"
+    assert query.get(MEASURE) == ["units"], f"measure lost on navigation: {page.url}"
     expect(page.locator("h1").first).to_have_text("Counties")
     assert_no_exception(page, server)
 
@@ -239,9 +253,9 @@ def test_sidebar_navigation_keeps_choices(tab: Tab, server: StreamlitServer) -> 
 @pytest.mark.parametrize(
     ("path", "param", "fallback"),
     [
-        ("/fylker?fylke=<script>alert(1)</script>", "fylke", None),
-        ("/?lang=%00%1b", "lang", None),
-        ("/fylker?fylke=46&fylke=%3Cb%3E50%3C/b%3E", "fylke", None),
+        (f"{FYLKER}?{COUNTY}=<script>alert(1)</script>", COUNTY, None),
+        (f"{HOME}?{LANG}=%00%1b", LANG, None),
+        (f"{FYLKER}?{COUNTY}=46&{COUNTY}=%3Cb%3E50%3C/b%3E", COUNTY, None),
     ],
     ids=["script-in-fylke", "control-chars-in-lang", "repeated-key"],
 )
@@ -263,18 +277,18 @@ def test_hostile_query_parameter_is_ignored_with_notice(
     assert page.locator("script", has_text="alert(1)").count() == 0
     # The page fell back to its defaults: bokmål, nothing highlighted.
     expect(page.locator(SIDEBAR).get_by_role("radio", name="Norsk bokmål")).to_be_checked()
-    assert tab.query().get("lang") is None, page.url
-    if param == "fylke":
+    assert tab.query().get(LANG) is None, page.url
+    if param == COUNTY:
         highlight = page.locator(SIDEBAR).get_by_role("combobox", name="Fremhev fylke")
         expect(highlight).to_have_value("(ingen)")
 
 
 def test_language_switch_updates_url(tab: Tab, server: StreamlitServer) -> None:
-    page = tab.open(server, "/")
-    assert tab.query().get("lang") != ["en"], page.url
+    page = tab.open(server, HOME)
+    assert tab.query().get(LANG) != ["en"], page.url
 
     page.locator(SIDEBAR).get_by_text("English", exact=True).click()
-    expect(page).to_have_url(re.compile(r"[?&]lang=en(&|$)"))
+    expect(page).to_have_url(re.compile(rf"[?&]{LANG}=en(&|$)"))
     wait_for_idle(page)
 
     expect(page.locator(SIDEBAR).get_by_role("radio", name="English")).to_be_checked()
@@ -316,12 +330,13 @@ WIDGETS = [
 MODEBAR = ".js-plotly-plot .modebar"
 DEMO_BANNERS = {"nb": DEMO_BANNER, "en": "Demo data – not real figures"}
 #: (screenshot name, path, charts, language, the page's heading in that language)
+SHOW = f"{PRESENTATION}=1"
 PRESENTATIONS = [
-    ("overview", "/?presentasjon=1", 3, "nb", "Status for 30 %-målet"),
-    ("fylker", "/fylker?presentasjon=1&fylke=46&lang=en", 2, "en", "Counties"),
-    ("kommuner", "/kommuner?presentasjon=1&fylke=46&peers=50", 2, "nb", "Kommuner"),
-    ("sektorer", "/sektorer?presentasjon=1&lang=en&measure=units", 2, "en", "Sectors"),
-    ("metode", "/metode?presentasjon=1&lang=en", 0, "en", "Method and data"),
+    ("overview", f"{HOME}?{SHOW}", 3, "nb", "Status for 30 %-målet"),
+    ("fylker", f"{FYLKER}?{SHOW}&{COUNTY}=46&{LANG}=en", 2, "en", "Counties"),
+    ("kommuner", f"{KOMMUNER}?{SHOW}&{COUNTY}=46&{PEERS}=50", 2, "nb", "Kommuner"),
+    ("sektorer", f"{SEKTORER}?{SHOW}&{LANG}=en&{MEASURE}=units", 2, "en", "Sectors"),
+    ("metode", f"{METODE}?{SHOW}&{LANG}=en", 0, "en", "Method and data"),
 ]
 
 
@@ -371,7 +386,7 @@ EXPORT_TIMEOUT_MS = 30_000
 def test_png_download_has_publication_size(
     tab: Tab, server: StreamlitServer, tmp_path: Path
 ) -> None:
-    page = tab.open(server, "/", charts=3)
+    page = tab.open(server, HOME, charts=3)
     button = page.locator(DOWNLOAD).get_by_role("button", name="PNG", exact=True).first
 
     # The image is drawn with kaleido on the server only when the button is clicked.
@@ -392,7 +407,7 @@ def test_png_download_has_publication_size(
 def test_chart_pack_zip_has_png_and_svg_per_chart(
     tab: Tab, server: StreamlitServer, tmp_path: Path
 ) -> None:
-    page = tab.open(server, "/", charts=3)
+    page = tab.open(server, HOME, charts=3)
     charts = page.locator(PLOTLY).count()
     make = page.get_by_role("button", name=re.compile(r"^Lag bildepakke"))
     expect(make).to_have_text(f"Lag bildepakke ({charts} figurer, PNG og SVG)")
@@ -478,7 +493,7 @@ def wave_options(page: Page, label: str) -> list[str]:
 def test_open_page_picks_up_new_wave_without_reload(
     tab: Tab, reload_server: StreamlitServer, survey_db: Path, tmp_path: Path
 ) -> None:
-    page = tab.open(reload_server, "/?measure=municipalities", charts=3)
+    page = tab.open(reload_server, f"{HOME}?{MEASURE}=municipalities", charts=3)
     headline = page.locator(METRIC).first
     label = headline.locator('[data-testid="stMetricLabel"]')
     value = headline.locator('[data-testid="stMetricValue"]')
@@ -491,13 +506,8 @@ def test_open_page_picks_up_new_wave_without_reload(
     page.evaluate("window.__sameDocument = true")
 
     wave_file = write_wave_2026(tmp_path / "innovasjonsbarometer_2026.csv")
-    imported = subprocess.run(
-        [sys.executable, "-m", "tracker", "import", str(wave_file), "--db", str(survey_db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    # A real process, as a user's import runs beside the server (not in this test's process).
+    imported = run_cli_process("import", wave_file, "--db", survey_db, timeout=60)
     assert imported.returncode == 0, imported.stdout + imported.stderr
 
     wave_label = "Undersøkelse (bølge)"
@@ -522,8 +532,8 @@ def test_open_page_picks_up_new_wave_without_reload(
     assert loads == [], f"the page was reloaded: {loads}"
     assert page.evaluate("window.__sameDocument === true"), "the page was navigated"
     assert urlsplit(page.url).path == urlsplit(url_before).path, page.url
-    choices_before = {k: v for k, v in parse_qs(urlsplit(url_before).query).items() if k != "wave"}
-    choices_after = {k: v for k, v in tab.query().items() if k != "wave"}
+    choices_before = {k: v for k, v in parse_qs(urlsplit(url_before).query).items() if k != WAVE}
+    choices_after = {k: v for k, v in tab.query().items() if k != WAVE}
     assert choices_after == choices_before, f"URL changed from {url_before} to {page.url}"
     options = wave_options(page, wave_label)
     assert options == ["2018", "2020", "2024", "2026"], (

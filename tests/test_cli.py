@@ -1,8 +1,12 @@
-"""The command line (``python -m tracker``) on the hand-made fixture database, via subprocess.
+"""The command line (``python -m tracker``) on the hand-made fixture database.
 
-Expected numbers are counted from tests/fixtures.py (see the table there) and worked out with
-exact fractions; intervals use the closed-form Wilson formula, a different arrangement from the
-one in tracker.stats.
+Commands run in-process (:func:`support.cli.run_cli`: ``tracker.cli.main(argv)`` with captured
+output, no TRACKER_* settings but those given); the last section runs a few as real processes,
+so that ``python -m tracker`` itself and its exit status as the shell sees it are covered too.
+
+Expected numbers are counted from tests/support/fixtures.py (see the table there) and worked out
+with exact fractions; intervals use the closed-form Wilson formula, a different arrangement from
+the one in tracker.stats.
 """
 
 from __future__ import annotations
@@ -11,15 +15,13 @@ import csv
 import io
 import json
 import math
-import os
-import subprocess
-import sys
 from fractions import Fraction as F
 
 import pytest
-from fixtures import HEADER, build_fixture_db, sha256, write_text
+from support.cli import run_cli, run_cli_process
+from support.fixtures import HEADER, sha256, write_text
 
-from tracker.data.settings import DEMO_DIR, PROJECT_ROOT
+from tracker.data.settings import DEMO_DIR
 
 KPI_HEADER = "area_code,area_name,wave_year,measure,n,share,ci_low,ci_high,suppressed"
 PROGRESS_HEADER = (
@@ -52,25 +54,18 @@ def first_year_at(points, target):
     return math.ceil(mx + (F(target) - my) / b)
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path, _ = build_fixture_db(tmp_path_factory.mktemp("cli"))
-    return path
+@pytest.fixture()
+def db(fixture_db):
+    """The session's fixture database (conftest.py); tests that may write take a copy."""
+    return fixture_db
 
 
 def run(*args, db=None, env=None):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    """``python -m tracker ARGS`` in-process with TRACKER_DB=db and ``env`` as the only settings."""
+    settings = dict(env or {})
     if db is not None:
-        clean["TRACKER_DB"] = str(db)
-    clean.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", *map(str, args)],
-        cwd=PROJECT_ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+        settings["TRACKER_DB"] = str(db)
+    return run_cli(*args, env=settings)
 
 
 def ok(*args, **kwargs):
@@ -413,7 +408,8 @@ GOOD = [
 ]
 
 
-def test_import_bad_file_exits_2_without_traceback(db, tmp_path):
+def test_import_bad_file_exits_2_without_traceback(fixture_db_copy, tmp_path):
+    db = fixture_db_copy
     before = sha256(db)
     source = write_text(tmp_path / "bad.csv", BAD)
     done = run("import", source, db=db)
@@ -443,7 +439,8 @@ def test_import_dry_run_and_wave_option(tmp_path):
     assert not target.exists()
 
 
-def test_import_existing_wave_needs_replace(db, tmp_path):
+def test_import_existing_wave_needs_replace(fixture_db_copy, tmp_path):
+    db = fixture_db_copy
     before = sha256(db)
     source = write_text(tmp_path / "again.csv", [HEADER, "2024,N-01,4601,chief_executive,,,ja,ja,"])
     done = run("import", source, db=db)
@@ -521,3 +518,35 @@ def test_demo_files_command_reproduces_the_committed_files(tmp_path):
     for wave in (2018, 2020, 2024):
         name = f"demo_survey_{wave}.csv"
         assert (tmp_path / name).read_bytes() == (DEMO_DIR / name).read_bytes()
+
+
+# --- the real process -------------------------------------------------------------------------
+# Everything above calls tracker.cli.main in-process; these run ``python -m tracker`` as a user's
+# shell does, for what only a real process shows: the module entry point and its exit status.
+
+
+def test_process_help_exits_0():
+    done = run_cli_process("--help")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: python -m tracker")
+    for command in ("build", "import", "kpi", "progress", "demo-files"):
+        assert command in done.stdout
+    assert done.stderr == ""
+
+
+@pytest.mark.slow  # two Python start-ups
+def test_process_exit_status_of_bad_input_and_unreadable_database(fixture_db_copy, tmp_path):
+    db = fixture_db_copy
+    before = sha256(db)
+    source = write_text(tmp_path / "bad.csv", BAD)
+    rejected = run_cli_process("import", source, "--db", db)
+    assert rejected.returncode == 2, rejected.stderr
+    assert "Import rejected: 1 problem(s) found. The database was not changed." in rejected.stderr
+    assert "Traceback" not in rejected.stderr
+    assert sha256(db) == before
+    missing = tmp_path / "missing.duckdb"
+    unreadable = run_cli_process("kpi", "--db", missing)
+    assert unreadable.returncode == 1
+    assert f"error: no database at {missing}" in unreadable.stderr
+    assert "Traceback" not in unreadable.stderr
+    assert unreadable.stdout == ""

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from filelock import FileLock
-from fixtures import HEADER, SURVEY_2018, SURVEY_2020, SURVEY_2024, sha256, write_text
+from support.fixtures import HEADER, SURVEY_2018, SURVEY_2020, SURVEY_2024, sha256, write_text
 
 from tracker.data import build
 from tracker.data.db import DatabaseChanged, file_version, read_dataset_info, stored_version
@@ -94,14 +94,17 @@ def read_import_log(db: Path) -> list[str]:
         con.close()
 
 
+@pytest.mark.slow
 def test_two_imports_started_together_both_land(tmp_path: Path) -> None:
     run_together(tmp_path, [2020, 2024], rounds=3)
 
 
+@pytest.mark.slow
 def test_three_imports_started_together_all_land(tmp_path: Path) -> None:
     run_together(tmp_path, [2020, 2022, 2024], rounds=2)
 
 
+@pytest.mark.slow
 def test_import_that_cannot_get_the_lock_gives_up_and_changes_nothing(tmp_path: Path) -> None:
     db = base_database(tmp_path)
     source = write_text(tmp_path / "s2024.csv", SURVEY_2024.strip().splitlines())

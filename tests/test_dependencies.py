@@ -29,8 +29,8 @@ REQUIREMENTS_DEV = "requirements-dev.txt"
 CONSTRAINTS = "constraints.txt"
 #: The project's own top-level package: never a requirement.
 PROJECT_PACKAGES = frozenset({"tracker"})
-#: Folders whose own modules (fixtures, app_support, browser_support, ws_client, load_check,
-#: synthetic, conftest, ...) are imported by sibling files as if they were top-level modules.
+#: Folders whose own modules and packages (tests/support, load_check, synthetic, conftest, ...)
+#: are imported by sibling files as if they were top-level modules.
 LOCAL_MODULE_DIRS = ("tests", "bench", "scripts")
 #: (scope name, source paths relative to ROOT, requirement files that must pin their imports)
 SCOPES = [

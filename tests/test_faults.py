@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from app_support import open_page
 from streamlit.testing.v1 import AppTest
+from support.app import open_page
+from support.cli import run_cli
+from support.fixtures import sha256
 
-from tracker.app.contract import PAGES
+from tracker.app.contract import LANG, MEASURE, OVERVIEW, PAGES, widget_key
 from tracker.data.db import SCHEMA_VERSION, read_dataset_info
 from tracker.present.i18n import t
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def open_app(db: Path, monkeypatch: pytest.MonkeyPatch, script: str = "dashboard.py") -> AppTest:
+def open_app(db: Path, monkeypatch: pytest.MonkeyPatch, script: str = OVERVIEW) -> AppTest:
     monkeypatch.setenv("TRACKER_DB", str(db))
     return open_page(script, timeout=120)
 
@@ -101,24 +94,20 @@ def test_older_schema_survey_is_explained_not_touched(
 def test_cli_on_damaged_file_exits_1_with_message(tmp_path: Path) -> None:
     db = tmp_path / "bad.duckdb"
     db.write_bytes(b"not a database" * 100)
-    result = subprocess.run(
-        [sys.executable, "-m", "tracker", "kpi", "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    result = run_cli("kpi", "--db", db)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "not a readable tracker database" in result.stderr
 
 
+@pytest.mark.slow  # every page, three runs each
 def test_browsing_never_writes_to_the_database(demo_db: Path, tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "browse.duckdb"
     shutil.copy(demo_db, db)
     before, mtime = sha256(db), db.stat().st_mtime_ns
     for script, _ in PAGES:
         at = open_app(db, monkeypatch, script)
-        at.sidebar.radio(key="choice_measure").set_value("units").run()
-        at.sidebar.radio(key="choice_lang").set_value("en").run()
+        at.sidebar.radio(key=widget_key(MEASURE)).set_value("units").run()
+        at.sidebar.radio(key=widget_key(LANG)).set_value("en").run()
         assert not at.exception
     assert sha256(db) == before and db.stat().st_mtime_ns == mtime
     assert not list(tmp_path.glob("*.wal")), "read-only use leaves no write-ahead log"
@@ -130,13 +119,8 @@ def test_build_refuses_to_replace_real_data(demo_db: Path, tmp_path: Path) -> No
     set_info(db, kind="survey")
     before = sha256(db)
 
-    def build(*extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "tracker", "build", "--db", str(db), *extra],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
+    def build(*extra: str):
+        return run_cli("build", "--db", db, *extra)
 
     refused = build()
     assert refused.returncode == 2 and "real survey data" in refused.stderr

@@ -8,14 +8,22 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_support import open_page
 from streamlit.testing.v1 import AppTest
+from support.app import open_page
 
+from tracker.app.contract import (
+    COUNTIES,
+    COUNTY,
+    MUNICIPALITIES,
+    MUNICIPALITY,
+    OVERVIEW,
+    PEERS,
+    SEARCH,
+)
 from tracker.data import reference
 from tracker.data.build import build_demo
 from tracker.present.markdown import escape_markdown
 
-ROOT = Path(__file__).resolve().parent.parent
 EVIL_COUNTY = "Vest**land** <script>alert(1)</script> [x](javascript:alert(2))"
 EVIL_MUNICIPALITY = "Bergen <img src=x onerror=alert(3)> _it_"
 
@@ -50,20 +58,22 @@ def unescaped(markdown: str) -> bool:
     return bool(re.search(r"(?<!\\)(<script|<img|\*\*land|\]\(javascript)", markdown))
 
 
-def run(script: str, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+def run(
+    script: str, db: Path, monkeypatch: pytest.MonkeyPatch, params: dict[str, str] | None = None
+) -> AppTest:
     monkeypatch.setenv("TRACKER_DB", str(db))
-    return open_page(script, **params)
+    return open_page(script, params)
 
 
 def chart_json(at: AppTest) -> str:
     return " ".join(json.dumps(json.loads(c.proto.spec)) for c in at.get("plotly_chart"))
 
 
-@pytest.mark.parametrize("script", ["dashboard.py", "pages/fylker.py", "pages/kommuner.py"])
+@pytest.mark.parametrize("script", [OVERVIEW, COUNTIES, MUNICIPALITIES])
 def test_data_names_never_reach_pages_raw(
     evil_db: Path, monkeypatch: pytest.MonkeyPatch, script: str
 ) -> None:
-    at = run(script, evil_db, monkeypatch, fylke="46", peers="50", kommune="4601")
+    at = run(script, evil_db, monkeypatch, {COUNTY: "46", PEERS: "50", MUNICIPALITY: "4601"})
     charts = chart_json(at)
     for raw in ("<script>", "<img"):  # Plotly renders HTML tags, not Markdown
         assert raw not in charts, f"{raw} unescaped in a chart"
@@ -74,12 +84,12 @@ def test_data_names_never_reach_pages_raw(
 
 
 def test_search_text_is_not_interpreted(evil_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run("pages/kommuner.py", evil_db, monkeypatch)
-    at.text_input(key="municipality_search").input("[zz](javascript:alert(1))").run()
+    at = run(MUNICIPALITIES, evil_db, monkeypatch)
+    at.text_input(key=SEARCH).input("[zz](javascript:alert(1))").run()
     assert not at.exception
     shown = " ".join(c.value for c in at.caption)
     assert "zz" in shown and not unescaped(shown)
-    at.text_input(key="municipality_search").input("Bergen").run()
+    at.text_input(key=SEARCH).input("Bergen").run()
     labels = [b.proto.label for b in at.button]
     assert labels and not any(unescaped(label) for label in labels)
 

@@ -6,19 +6,15 @@ A rejected import must leave the database file byte-for-byte unchanged (sha256 b
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 import zipfile
 
 import duckdb
 import openpyxl
 import pytest
-from fixtures import (
+from support.fixtures import (
     HEADER,
     MAPPED_CODES,
     ROWS_PER_WAVE,
-    build_fixture_db,
     copy_db,
     file_name,
     run_import,
@@ -30,7 +26,7 @@ from fixtures import (
 from tracker.data import demo
 from tracker.data.db import open_snapshot
 from tracker.data.importer import ImportRejected, import_files
-from tracker.data.settings import DEMO_DIR, PROJECT_ROOT, Settings
+from tracker.data.settings import DEMO_DIR, Settings
 from tracker.data.validation import NO, YES
 from tracker.stats import kpi, progress
 
@@ -43,31 +39,21 @@ NEW_WAVE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def fixture(tmp_path_factory):
-    """(database path, import report) of the hand-made fixture database."""
-    return build_fixture_db(tmp_path_factory.mktemp("import"))
-
-
-@pytest.fixture(scope="module")
-def cli_demo_db(tmp_path_factory):
-    """The demo database, built once through the command line as a user would."""
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "tracker", "build", "--db", str(db)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return db, done
+@pytest.fixture()
+def fixture(fixture_build):
+    """(database path, import report) of the hand-made fixture database (conftest, shared)."""
+    return fixture_build
 
 
 @pytest.fixture()
-def db_copy(fixture, tmp_path):
-    return copy_db(fixture[0], tmp_path / "db")
+def cli_demo_db(demo_build):
+    """(path, result of ``python -m tracker build``) of the session's demo database (conftest)."""
+    return demo_build.path, demo_build.done
+
+
+@pytest.fixture()
+def db_copy(fixture_db_copy):
+    return fixture_db_copy
 
 
 def fetch(db, sql, params=None):
@@ -907,10 +893,11 @@ def test_demo_national_shares_are_calibrated(cli_demo_db, measure, expected):
         assert shares[wave] == pytest.approx(share, abs=0.015), (measure, wave)
 
 
-def test_build_writes_no_stray_files(cli_demo_db):
-    db, _ = cli_demo_db
-    # Only the database and the lock file that serialises writers (tracker/locking.py).
-    assert sorted(p.name for p in db.parent.iterdir()) == [db.name, f"{db.name}.lock"]
+def test_build_writes_no_stray_files(demo_build):
+    db = demo_build.path
+    # Only the database and the lock file that serialises writers (tracker/locking.py), as the
+    # folder was right after the build (conftest lists it then; the database is shared later).
+    assert demo_build.files_after_build == [db.name, f"{db.name}.lock"]
 
 
 def test_fixture_sources_are_untouched_by_import(fixture):

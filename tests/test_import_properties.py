@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fixtures import HEADER, SURVEY_2024, sha256
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
+from support.fixtures import HEADER, sha256
 
 from tracker.data.db import open_snapshot
 from tracker.data.importer import ImportRejected, import_files
@@ -187,16 +187,6 @@ def corrupted_file(corruption: Corruption) -> bytes:
     return data
 
 
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory) -> Path:
-    directory = tmp_path_factory.mktemp("properties")
-    source = directory / "valid_2024.csv"
-    source.write_text(SURVEY_2024, encoding="utf-8", newline="")
-    db = directory / "base.duckdb"
-    import_files([source], db)
-    return db
-
-
 def _check_valid_database(db: Path, added_rows: int, waves: list[int]) -> None:
     snap = open_snapshot(db)  # raises unless a readable tracker database of this schema
     try:
@@ -223,6 +213,7 @@ def _check_valid_database(db: Path, added_rows: int, waves: list[int]) -> None:
         snap.close()
 
 
+@pytest.mark.slow  # many generated files, each imported into a fresh database copy
 @settings(
     max_examples=60,
     deadline=None,
@@ -244,14 +235,15 @@ def _check_valid_database(db: Path, added_rows: int, waves: list[int]) -> None:
 @example(corruption=Corruption(cut_at=200))  # cut inside a row: rejected
 @example(corruption=Corruption(operations=(("set_cell", 0, 7, "Innovated"),)))  # repeated name
 @example(corruption=Corruption(operations=(("set_cell", 3, 1, '"'),), quoted=False))
-def test_import_succeeds_or_is_rejected_cleanly(corruption, base_db):
+def test_import_succeeds_or_is_rejected_cleanly(corruption, wave_2024_db):
+    # wave_2024_db (conftest, session scope): SURVEY_2024 only, copied for every example.
     data = corrupted_file(corruption)
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "corrupted.csv"
         source.write_bytes(data)
         db = Path(scratch) / "db" / "tracker.duckdb"
         db.parent.mkdir()
-        shutil.copyfile(base_db, db)
+        shutil.copyfile(wave_2024_db, db)
         before = sha256(db)
         try:
             report = import_files([source], db)

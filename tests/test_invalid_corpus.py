@@ -1,10 +1,11 @@
 """The invalid-input corpus (tests/data/invalid/) through the command line, as a user runs it.
 
 Every ``<case>.<csv|xlsx|txt|bin>`` in the corpus is imported with ``python -m tracker import``
-into a copy of a small valid database. Each must be rejected with exit status 2, without a
-traceback, with every line of ``<case>.expected.txt`` in stderr (the file, row, column and what
-would be valid, in the program's own words), and with the database file byte-for-byte unchanged
-and no temporary file left next to it.
+(its ``main()``, run in-process by :func:`support.fixtures.run_import`) into a copy of a small
+valid database. Each must be rejected with exit status 2, without a traceback, with every line
+of ``<case>.expected.txt`` in stderr (the file, row, column and what would be valid, in the
+program's own words), and with the database file byte-for-byte unchanged and no temporary file
+left next to it.
 
 The binary members are written by ``tests/data/invalid/make_binary_cases.py``; XLSX workbooks
 written by openpyxl carry a timestamp, so those cases are generated here at test time.
@@ -18,17 +19,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from fixtures import (
+from support.fixtures import (
     HEADER,
-    SURVEY_2024,
     copy_db,
     run_import,
     sha256,
     workbook_bytes,
     write_text,
 )
-
-from tracker.data.importer import import_files
 
 CORPUS = Path(__file__).resolve().parent / "data" / "invalid"
 SUFFIXES = (".csv", ".xlsx", ".txt", ".bin")
@@ -50,21 +48,11 @@ def expected_fragments(case: Path) -> list[str]:
     return expected_file(case).read_text(encoding="utf-8").splitlines()
 
 
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory) -> Path:
-    """A small valid survey database (wave 2024, 14 rows), built once for the module."""
-    directory = tmp_path_factory.mktemp("corpus")
-    source = directory / "valid_2024.csv"
-    source.write_text(SURVEY_2024, encoding="utf-8", newline="")
-    db = directory / DB_NAME
-    import_files([source], db)
-    return db
-
-
 @pytest.fixture()
-def db(base_db, tmp_path) -> Path:
-    """A private copy of the base database, alone in its folder."""
-    return copy_db(base_db, tmp_path / "db", DB_NAME)
+def db(wave_2024_db, tmp_path) -> Path:
+    """A private copy of a small valid database (wave 2024, 14 rows; conftest), alone in its
+    folder."""
+    return copy_db(wave_2024_db, tmp_path / "db", DB_NAME)
 
 
 def assert_rejected(done: subprocess.CompletedProcess[str], fragments: list[str], db: Path, before):

@@ -25,16 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser_support import (
-    CHROMIUM,
-    EXCEPTION,
-    PLOTLY,
-    SERVER_START_TIMEOUT_S,
-    StreamlitServer,
-    launch_chromium,
-    wait_for_render,
-)
 from playwright.sync_api import expect
+from support.browser import CHROMIUM, EXCEPTION, PLOTLY, launch_chromium, wait_for_render
+from support.server import SERVER_START_TIMEOUT_S, StreamlitServer
+
+from tracker.app.contract import OVERVIEW, url_path
 
 #: The same condition and reason as test_browser.py's module-level skip, but for one test only:
 #: the build test in this file needs no browser.
@@ -199,6 +194,7 @@ def run_in(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # copies the checkout, three real processes
 def test_build_and_import_from_a_read_only_checkout(checkout: Checkout, writable: Path) -> None:
     """``tracker build`` and ``tracker import`` read the committed demo files, write only --db."""
     # The code under test must be the copy's, not this checkout's.
@@ -232,7 +228,7 @@ class CheckoutServer(StreamlitServer):
         self.app_dir = app_dir
 
     def start(self, timeout_s: float = SERVER_START_TIMEOUT_S) -> CheckoutServer:
-        command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
+        command = [sys.executable, "-m", "streamlit", "run", OVERVIEW]
         command += ["--server.headless", "true", "--server.address", "127.0.0.1"]
         command += ["--server.port", str(self.port), "--browser.gatherUsageStats", "false"]
         env = run_env(**self.env, TRACKER_DB=str(self.db_path), PYTHONUNBUFFERED="1")
@@ -263,7 +259,7 @@ def test_dashboard_runs_from_a_read_only_checkout(checkout: Checkout, writable: 
     server = CheckoutServer(checkout.root, db, writable / "server.log")
     with server, launch_chromium() as (_playwright, browser):
         page = browser.new_page(viewport=VIEWPORT, locale="nb-NO")
-        page.goto(server.url("/"), wait_until="domcontentloaded")
+        page.goto(server.url(url_path(OVERVIEW)), wait_until="domcontentloaded")
         try:
             wait_for_render(page, charts=1)  # the first run builds the demo database first
         except (AssertionError, TimeoutError) as exc:

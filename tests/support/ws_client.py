@@ -33,9 +33,9 @@ starlette_websocket.py``, ``runtime/app_session.py``, ``runtime/scriptrunner/scr
 Usage::
 
     async with StreamlitClient(port) as client:
-        run = await client.open("fylker", "lang=en&fylke=46")
+        run = await client.open("fylker", "lang=en&fylke=46")  # url_path(COUNTIES) without "/"
         assert not run.errors, run.errors
-        run = await client.set_widget("measure", "Units (unit leaders)")
+        run = await client.set_widget(MEASURE, "Units (unit leaders)")  # key choice_measure
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from tracker.app.contract import widget_key
 
 STREAM_PATH = "/_stcore/stream"
 RUN_TIMEOUT_S = 60.0
@@ -300,7 +302,7 @@ class StreamlitClient:
         return await self._run(self._state(), self.page, self.query_string)
 
     async def set_widget(self, key: str, value: str | list[str]) -> Run:
-        """Change the widget with user key ``key`` (or ``choice_<key>``) and rerun, as a click."""
+        """Change the widget with user key ``key`` (or ``widget_key(key)``) and rerun, a click."""
         widget = self.widget(key)
         if widget is None:
             raise KeyError(f"no widget {key!r} on {self.page or 'main page'}")
@@ -353,7 +355,7 @@ class StreamlitClient:
 
     def widget(self, key: str) -> Widget | None:
         by_key = {w.key: w for w in self.widget_values.values()}
-        return by_key.get(key) or by_key.get(f"choice_{key}")
+        return by_key.get(key) or by_key.get(widget_key(key))
 
     # Plumbing -------------------------------------------------------------------------------
 

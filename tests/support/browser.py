@@ -1,34 +1,25 @@
-"""Helpers for browser tests: a Streamlit server subprocess, Debian's Chromium, render waits.
+"""Helpers for browser tests: Debian's Chromium through Playwright, render waits, console watch.
 
-Kept apart from the tests so that a benchmark or a one-off script can reuse them:
+The server they talk to is :class:`support.server.StreamlitServer`::
 
     with StreamlitServer(db_path, log_path) as server, launch_chromium() as (pw, browser):
         page = browser.new_page()
-        page.goto(server.url("/fylker?fylke=46"))
+        page.goto(server.url(f"{url_path(COUNTIES)}?{COUNTY}=46"))
         wait_for_render(page, charts=1)
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from types import TracebackType
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
     "--headless",
@@ -39,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SERVER_START_TIMEOUT_S = 60.0
 RENDER_TIMEOUT_MS = 45_000
 # The app counts as idle only after it has looked idle for this long (a rerun may start a few
 # milliseconds after a click or a widget change, so one idle reading is not enough).
@@ -48,136 +38,6 @@ APP = '[data-testid="stApp"]'
 RUNNING_ICON = '[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]'
 PLOTLY = ".js-plotly-plot"
 EXCEPTION = '[data-testid="stException"]'
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class StreamlitServer:
-    """``streamlit run dashboard.py`` on a free port, with its output in ``log_path``.
-
-    ``env`` adds to (or overrides) the environment the server inherits, e.g.
-    ``{"TRACKER_RELOAD_SECONDS": "2"}``; ``TRACKER_DB`` is always ``db_path``.
-    """
-
-    def __init__(
-        self,
-        db_path: Path,
-        log_path: Path,
-        *,
-        port: int | None = None,
-        env: Mapping[str, str] | None = None,
-    ) -> None:
-        self.db_path = Path(db_path)
-        self.log_path = Path(log_path)
-        self.port = port or free_port()
-        self.env = dict(env or {})
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def url(self, path_and_query: str = "/") -> str:
-        return self.base_url + path_and_query
-
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return "(no server log)"
-
-    def start(self, timeout_s: float = SERVER_START_TIMEOUT_S) -> StreamlitServer:
-        command = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(self.port),
-            "--browser.gatherUsageStats",
-            "false",
-        ]
-        env = {
-            **os.environ,
-            **self.env,
-            "TRACKER_DB": str(self.db_path),
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("wb") as log:
-            # A file, not a pipe: a full pipe buffer would block the server.
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            self._wait_healthy(timeout_s)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def _wait_healthy(self, timeout_s: float) -> None:
-        assert self.process is not None
-        health = self.url("/_stcore/health")
-        deadline = time.monotonic() + timeout_s
-        last_error = "no answer yet"
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"Streamlit server exited with code {self.process.returncode} before it "
-                    f"answered {health}.\n--- server log ---\n{self.log()}"
-                )
-            try:
-                with urllib.request.urlopen(health, timeout=2) as response:
-                    body = response.read().decode("utf-8", errors="replace").strip()
-                if response.status == 200 and body == "ok":
-                    return
-                last_error = f"HTTP {response.status}: {body[:200]!r}"
-            except (urllib.error.URLError, OSError) as exc:
-                last_error = str(exc)
-            time.sleep(0.25)
-        raise RuntimeError(
-            f"Streamlit server did not answer 'ok' at {health} within {timeout_s:.0f} s "
-            f"(last: {last_error}).\n--- server log ---\n{self.log()}"
-        )
-
-    def stop(self, grace_s: float = 10.0) -> None:
-        """Terminate the server; kill it when it does not exit within ``grace_s``."""
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=grace_s)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=grace_s)
-
-    def __enter__(self) -> StreamlitServer:
-        return self.start() if self.process is None else self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 @contextlib.contextmanager

@@ -1,0 +1,70 @@
+"""Running a page of the app with Streamlit's AppTest, shared by the app tests."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from streamlit.components.v2 import manifest_scanner
+from streamlit.testing.v1 import AppTest
+
+from support.cli import run_cli
+from tracker.app.contract import OVERVIEW, PAGES
+from tracker.present.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def open_page(
+    script: str = OVERVIEW, params: Mapping[str, str] | None = None, *, timeout: float = 60
+) -> AppTest:
+    """Run ``script`` (a page path from :mod:`tracker.app.contract`) once with query ``params``.
+
+    Fails the test if the run raised: an exception on a page is always a bug.
+    """
+    at = AppTest.from_file(str(ROOT / OVERVIEW), default_timeout=timeout)
+    if script != OVERVIEW:
+        at.switch_page(script)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def assert_page_frame(at: AppTest, lang: str) -> None:
+    """What every page run shows: a heading, the demo banner and the menu, all in ``lang``."""
+    assert at.title, "every page has a heading"
+    assert any(w.body == t("demo_banner", lang) for w in at.warning)
+    labels = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert [label for label in labels if label != t("presentation_link", lang)] == [
+        t(key, lang) for script, key in PAGES if (ROOT / script).exists()
+    ]
+
+
+def cli_rows(*args: str, db: Path) -> list[dict[str, str]]:
+    """The rows ``python -m tracker ARGS --format csv --db DB`` prints, to compare pages with."""
+    done = run_cli(*args, "--format", "csv", "--db", db)
+    assert done.returncode == 0, done.stderr
+    return list(csv.DictReader(io.StringIO(done.stdout)))
+
+
+def scan_components_once(patch: pytest.MonkeyPatch) -> None:
+    """Let every AppTest reuse one scan of the installed packages for Streamlit components.
+
+    Each new AppTest scans the metadata of every installed distribution for v2 component
+    manifests (``streamlit/components/v2/manifest_scanner.py``): 1 to 3 s per AppTest on two busy
+    cores, more than most page runs take, for an answer that cannot change during a test
+    session. conftest.py applies this for the session; the first AppTest still scans.
+    """
+    scan = getattr(manifest_scanner, "scan_component_manifests", None)
+    if scan is None:  # a Streamlit without the scanner: nothing to share
+        return
+    once = functools.cache(scan)
+    patch.setattr(
+        manifest_scanner, "scan_component_manifests", lambda max_workers=None: list(once())
+    )
