@@ -33,8 +33,10 @@ def test_25_sessions_with_an_import_halfway(
     assert not report.errors, text
     assert report.users_started >= SESSIONS, text
     assert report.sessions_opened >= SESSIONS, text
-    # Each user opens a page and then acts every few seconds: far more runs than users.
-    assert report.page_runs >= 4 * SESSIONS, text
+    # Users act after opening their page, so there are more runs than users. How many more
+    # depends on the machine's speed: that is a figure for bench/, not a pass mark here
+    # (a run that never finishes within run_timeout is already an error above).
+    assert report.page_runs > report.users_started, text
     assert set(report.runs_by_page) == set(report.config.pages), text
     assert report.numbers_checked > 0, text
     assert report.import_at is not None, text
