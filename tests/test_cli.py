@@ -26,7 +26,9 @@ from tracker.data.settings import DEMO_DIR
 KPI_HEADER = "area_code,area_name,wave_year,measure,n,share,ci_low,ci_high,suppressed"
 PROGRESS_HEADER = (
     "area_code,area_name,baseline_year,baseline_share,latest_year,latest_share,"
-    "pace_pp_per_year,required_pp_per_year,pace_ratio,status,projected_year"
+    "pace_pp_per_year,required_pp_per_year,pace_ratio,status,projected_year,"
+    "pace_se_pp_per_year,status_probability,probability_on_track_or_better,status_settled,"
+    "projected_year_low,projected_year_high"
 )
 Z = 1.959963984540054
 COUNTY_CODES = ["03", "11", "15", "18", "31", "32", "33", "34", "39", "40", "42", "46", "50"]
@@ -349,6 +351,44 @@ def test_progress_relative_target(db):
             "projected_year": str(first_year_at(NATIONAL, target)),
         },
     )
+
+
+def test_progress_uncertainty_columns(db):
+    rows = {
+        r["area_code"]: r
+        for r in csv_rows(ok("progress", "--by", "county", "--format", "csv", db=db))
+    }
+    # Vestland 1/5, 1/5, 2/8; se_i = (u_i − l_i)/(2·1.959964) from each wave's Wilson interval;
+    # OLS weights w = (x − x̄)/Σ(x − x̄)² with x̄ = 2020.6667, Σ(x − x̄)² = 18.6667
+    years = [y for y, _ in VESTLAND]
+    counts = [(1, 5), (1, 5), (2, 8)]
+    se = [(wilson(x, n)[1] - wilson(x, n)[0]) / (2 * Z) for x, n in counts]
+    mean = sum(years) / 3
+    sxx = sum((y - mean) ** 2 for y in years)
+    pace_se = 100 * math.sqrt(
+        sum(((y - mean) / sxx) ** 2 * s**2 for y, s in zip(years, se, strict=True))
+    )
+    vestland = rows["46"]
+    assert number(vestland["pace_se_pp_per_year"]) == pytest.approx(pace_se, abs=1e-6)
+    probability = number(vestland["status_probability"])
+    better = number(vestland["probability_on_track_or_better"])
+    # on_track is one of "on track or better", so that probability cannot be smaller
+    assert 0 < probability <= better <= 1
+    assert vestland["status_settled"] == ("true" if probability >= 0.8 else "false")
+    low, high = vestland["projected_year_low"], vestland["projected_year_high"]
+    assert low and int(low) <= int(vestland["projected_year"])
+    assert not high or int(high) >= int(vestland["projected_year"])
+    for code in ("03", "11", "56"):  # insufficient data: every uncertainty column empty
+        assert [rows[code][c] for c in PROGRESS_HEADER.split(",")[-6:]] == [""] * 6
+    again = {
+        r["area_code"]: r
+        for r in csv_rows(ok("progress", "--by", "county", "--format", "csv", db=db))
+    }
+    assert again == rows  # the seed makes every figure reproducible
+    records = json.loads(ok("progress", "--by", "county", "--format", "json", db=db))
+    settled = {r["area_code"]: r["status_settled"] for r in records}
+    assert settled["46"] is (vestland["status_settled"] == "true")
+    assert settled["03"] is None
 
 
 def test_progress_target_year_option(db):

@@ -25,6 +25,8 @@ from tracker.data.settings import DEMO_DIR, MEASURES, TARGET_MODES, SettingsErro
 from tracker.stats import kpi
 
 FORMATS = ("table", "csv", "json")
+#: Yes/no columns: "true"/"false" in CSV and tables, JSON booleans (null when empty).
+BOOLEAN_COLUMNS = {"suppressed", "status_settled"}
 
 
 def _year_arg(text: str) -> int:
@@ -179,8 +181,8 @@ def render(table: pd.DataFrame, fmt: str) -> str:
     if fmt == "json":
         keyed = [dict(zip(table.columns, row, strict=True)) for row in records]
         for row in keyed:
-            if "suppressed" in row:
-                row["suppressed"] = row["suppressed"] == "true"
+            for column in BOOLEAN_COLUMNS & row.keys():
+                row[column] = None if row[column] is None else row[column] == "true"
         return json.dumps(keyed, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()

@@ -47,6 +47,23 @@ def _seconds(name: str, raw: str) -> float:
     return value
 
 
+def _draws(name: str, raw: str) -> int:
+    value = _positive_int(name, raw)
+    if not 100 <= value <= 1_000_000:
+        raise SettingsError(f"{name}={raw!r} must be between 100 and 1000000 draws")
+    return value
+
+
+def _seed(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a whole number (e.g. 2019)") from None
+    if value < 0:
+        raise SettingsError(f"{name}={raw!r} must be 0 or more")
+    return value
+
+
 def _year(name: str, raw: str) -> int:
     try:
         value = int(raw)
@@ -111,6 +128,20 @@ class Settings:
     )
     min_n: int = _setting(
         5, _positive_int, "Shares based on fewer responses than this are suppressed."
+    )
+    simulation_draws: int = _setting(
+        20_000,
+        _draws,
+        "Draws in the simulation that gives each status its probability (issue 12, method page).",
+    )
+    simulation_seed: int = _setting(
+        2019, _seed, "Seed of that simulation, so that every run gives the same probabilities."
+    )
+    settled_probability: float = _setting(
+        0.80,
+        _share,
+        "A status is shown as settled when the simulation gives it at least this probability; "
+        "below it, the status is shown as uncertain.",
     )
     import_wait_seconds: float = _setting(
         120.0,

@@ -15,6 +15,7 @@ import pandas as pd
 from tracker.data.settings import MEASURES, TARGET_MODES, Settings
 from tracker.stats.estimates import estimate_arrays
 from tracker.stats.progress import progress
+from tracker.stats.uncertainty import UNCERTAINTY_COLUMNS, SimulationRules, status_uncertainty
 
 QueryFn = Callable[..., pd.DataFrame]
 
@@ -48,6 +49,7 @@ PROGRESS_COLUMNS = (
     "pace_ratio",
     "status",
     "projected_year",
+    *UNCERTAINTY_COLUMNS,
 )
 
 
@@ -131,7 +133,8 @@ def progress_table(
     until_wave: int | None = None,
     sectors: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per area: baseline, latest, pace, required pace, status and projected year.
+    """One row per area: baseline, latest, pace, required pace, status, projected year, and how
+    sure the status is (pace standard error, status probabilities, projection interval).
 
     ``until_wave`` evaluates progress as it stood at that wave (later waves are ignored).
     Extra columns beyond the CLI contract: target_share, needed_pp_per_year.
@@ -140,6 +143,7 @@ def progress_table(
     kpis = kpi_table(query, level, measure, settings, sectors=sectors)
     if until_wave is not None:
         kpis = kpis[kpis["wave_year"] <= until_wave]
+    rules = simulation_rules(settings)
     rows = []
     for (code, name), group in kpis.groupby(["area_code", "area_name"], sort=True):
         points = list(zip(group["wave_year"], group["share"], strict=True))
@@ -149,6 +153,20 @@ def progress_table(
             target_year=settings.target_year,
             target_share=settings.target_share,
             mode=settings.target_mode,
+        )
+        shown = group.dropna(subset=["share"]).sort_values("wave_year")
+        sureness = status_uncertainty(
+            [int(y) for y in shown["wave_year"]],
+            shown["share"].to_numpy(dtype=float),
+            shown["ci_low"].to_numpy(dtype=float),
+            shown["ci_high"].to_numpy(dtype=float),
+            point_status=result.status,
+            area_code=str(code),
+            baseline_year=settings.baseline_year,
+            target_year=settings.target_year,
+            target_share=settings.target_share,
+            mode=settings.target_mode,
+            rules=rules,
         )
         rows.append(
             {
@@ -163,11 +181,21 @@ def progress_table(
                 "pace_ratio": result.pace_ratio,
                 "status": result.status,
                 "projected_year": result.projected_year,
+                **{column: getattr(sureness, column) for column in UNCERTAINTY_COLUMNS},
                 "target_share": result.target_share,
                 "needed_pp_per_year": result.needed_from_now_pp_per_year,
             }
         )
     return pd.DataFrame(rows, columns=[*PROGRESS_COLUMNS, "target_share", "needed_pp_per_year"])
+
+
+def simulation_rules(settings: Settings) -> SimulationRules:
+    """The simulation's draws, seed and settled threshold from the settings."""
+    return SimulationRules(
+        draws=settings.simulation_draws,
+        seed=settings.simulation_seed,
+        settled_at=settings.settled_probability,
+    )
 
 
 ANSWERS = ("collaborated", "did_not", "unknown", "no_answer")
