@@ -5,7 +5,8 @@ import streamlit as st
 
 from tracker.app import contract
 from tracker.app.frame import page_setup
-from tracker.present import charts, page_data, views
+from tracker.present import charts, county_charts, page_data, statuses, views
+from tracker.present.markdown import escape_markdown
 
 page = page_setup("overview_heading", contract.OVERVIEW)
 st.caption(page.t("app_tagline"))
@@ -16,14 +17,24 @@ settings = page.settings
 data = page_data.overview(page.query, page.measure, settings, wave)
 national, national_progress = data.national, data.national_progress
 row = national[national["wave_year"] == wave].iloc[0]
-figures = views.headline(row, national_progress.iloc[0], page.lang, settings.min_n)
+figures = views.headline(
+    row, national_progress.iloc[0], page.lang, settings.min_n, settings.settled_probability
+)
 
-share_col, change_col, gap_col, status_col, year_col = st.columns([1, 1, 1.2, 1.7, 1.1])
+share_col, change_col, gap_col = st.columns(3)
 share_col.metric(page.t("kpi_share", wave=wave), figures.share, help=figures.share_help)
 change_col.metric(page.t("kpi_change", year=settings.baseline_year), figures.change)
 gap_col.metric(page.t("kpi_gap"), figures.gap)
-status_col.metric(page.t("kpi_status"), figures.status, help=figures.pace_help)
-year_col.metric(page.t("kpi_projection"), figures.projection, help=figures.pace_help)
+# Status and projected year carry their sureness ("Usikker – trolig i rute (53 %)",
+# "2030 (2026–2057)"): too long for a metric's large type, so they are one line of text.
+st.markdown(
+    page.t(
+        "kpi_status_line",
+        status=escape_markdown(figures.status),
+        year=escape_markdown(figures.projection),
+    ),
+    help=f"{figures.status_help} {figures.pace_help}",
+)
 st.caption(f"{figures.share_help} {figures.pace_help}")
 
 ctx = page.chart_context(page.t(f"definition_{page.measure}"), [w for w in page.waves if w <= wave])
@@ -37,6 +48,7 @@ page.chart(
         baseline_year=settings.baseline_year,
         target_year=settings.target_year,
         ctx=ctx,
+        published=page_data.published_figures(page.measure, until_wave=wave),
     ),
     page.file_stem("national_trend", wave),
     key="trend",
@@ -46,28 +58,35 @@ page.chart(
 
 st.subheader(page.t("counties_heading"))
 county_kpis, county_progress = data.county_kpis, data.county_progress
-county_table = views.progress_display_table(county_progress, county_kpis, page.lang)
+county_table = views.progress_display_table(county_progress, county_kpis, page.lang, data.versus)
 tiles_col, dots_col = st.columns([5, 6])
 page.chart(
-    charts.county_tiles(county_progress, county_kpis, ctx=ctx),
+    county_charts.county_tiles(county_progress, county_kpis, ctx=ctx),
     page.file_stem("county_status", wave),
     key="tiles",
-    summary=views.status_summary(county_progress, page.lang),
+    summary=statuses.status_summary(county_progress, page.lang),
     table=county_table,
     container=tiles_col,
 )
 page.chart(
-    charts.county_dots(
+    county_charts.county_dots(
         county_kpis,
         county_progress,
         target_share=settings.target_share,
         relative=page.target_mode == "relative",
         min_n=settings.min_n,
         ctx=ctx,
+        versus=data.versus,
+        national_share=row["share"],
     ),
     page.file_stem("county_share", wave),
     key="dots",
-    summary=views.ranking_summary(county_kpis, page.lang, settings.min_n),
+    summary=" ".join(
+        [
+            views.ranking_summary(county_kpis, page.lang, settings.min_n),
+            statuses.versus_summary(county_kpis, data.versus, page.lang),
+        ]
+    ),
     table=county_table,
     container=dots_col,
 )

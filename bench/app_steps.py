@@ -54,7 +54,7 @@ BREAKDOWN_ORDER = (
     "SQL (db.run_query, cache misses)",
     "KPI/progress tables (tracker.stats.kpi, incl. SQL)",
     "display tables/texts (tracker.present.views)",
-    "chart builders (tracker.present.charts)",
+    "chart builders (tracker.present.charts, county_charts)",
     "st.plotly_chart (figure → JSON)",
     "st.table/st.dataframe",
     "st.download_button",
@@ -74,7 +74,7 @@ def step_page(p: dict[str, Any]) -> dict[str, Any]:
 
     from tracker.app import frame
     from tracker.data import db
-    from tracker.present import charts, page_data, views
+    from tracker.present import charts, county_charts, page_data, views
     from tracker.stats import kpi
 
     quiet_streamlit()
@@ -88,6 +88,7 @@ def step_page(p: dict[str, Any]) -> dict[str, Any]:
     timers.wrap_public(kpi, BREAKDOWN_ORDER[4])
     timers.wrap_public(views, BREAKDOWN_ORDER[5])
     timers.wrap_public(charts, BREAKDOWN_ORDER[6])
+    timers.wrap_public(county_charts, BREAKDOWN_ORDER[6])
     timers.wrap(DeltaGenerator, "plotly_chart", BREAKDOWN_ORDER[7])
     for name in ("table", "dataframe"):
         timers.wrap(DeltaGenerator, name, BREAKDOWN_ORDER[8])

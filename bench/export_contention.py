@@ -44,7 +44,7 @@ import plotly.graph_objects as go  # noqa: E402
 from tracker.data.build import build_demo  # noqa: E402
 from tracker.data.db import open_snapshot  # noqa: E402
 from tracker.data.settings import Settings, load_settings  # noqa: E402
-from tracker.present import charts, export  # noqa: E402
+from tracker.present import charts, county_charts, export  # noqa: E402
 from tracker.present.charts import ChartContext  # noqa: E402
 from tracker.stats import kpi  # noqa: E402
 
@@ -100,16 +100,16 @@ def _page_figures(
                 ctx=ctx,
             ),
         ),
-        (f"tiles-{measure}-{wave}", charts.county_tiles(progress, county, ctx=ctx)),
+        (f"tiles-{measure}-{wave}", county_charts.county_tiles(progress, county, ctx=ctx)),
         (
             f"dots-{measure}-{wave}",
-            charts.county_dots(
+            county_charts.county_dots(
                 county, progress, target_share=target, relative=False, min_n=settings.min_n, ctx=ctx
             ),
         ),
         (
             f"multiples-{measure}-{wave}",
-            charts.county_small_multiples(
+            county_charts.county_small_multiples(
                 county_all[county_all["wave_year"] <= wave],
                 progress,
                 target_share=target,

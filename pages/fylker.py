@@ -4,7 +4,7 @@ import streamlit as st
 
 from tracker.app import contract
 from tracker.app.frame import page_setup
-from tracker.present import charts, page_data, views
+from tracker.present import county_charts, page_data, statuses, views
 from tracker.present.markdown import escape_markdown
 
 page = page_setup("nav_counties", contract.COUNTIES)
@@ -15,17 +15,18 @@ settings = page.settings
 relative = page.target_mode == "relative"
 
 data = page_data.counties(page.query, page.measure, settings, wave)
-kpis_all, kpis, progress = data.kpis_all, data.kpis, data.progress
+kpis_all, kpis, progress, versus = data.kpis_all, data.kpis, data.progress, data.versus
 ctx = page.chart_context(page.t(f"definition_{page.measure}"), [w for w in page.waves if w <= wave])
 
+quotes = statuses.quote_sentences(kpis, progress, versus, page.lang, settings.min_n)
 if highlight:
     chosen = kpis[kpis["area_code"] == highlight].iloc[0]
-    chosen_progress = progress[progress["area_code"] == highlight].iloc[0]
-    summary = views.area_summary(
-        str(chosen["area_name"]), chosen, chosen_progress["target_share"], page.lang, settings.min_n
+    st.markdown(f"**{escape_markdown(quotes[highlight])}**")
+    st.caption(
+        statuses.status_help(
+            progress.set_index("area_code").loc[highlight], page.lang, settings.settled_probability
+        )
     )
-    status = views.status_text(chosen_progress["status"], page.lang)
-    st.markdown(f"**{escape_markdown(summary)}** {status}.")
     if not page.presenting:
         st.page_link(
             contract.MUNICIPALITIES,
@@ -34,7 +35,7 @@ if highlight:
         )
 
 page.chart(
-    charts.county_dots(
+    county_charts.county_dots(
         kpis,
         progress,
         target_share=settings.target_share,
@@ -42,10 +43,17 @@ page.chart(
         min_n=settings.min_n,
         ctx=ctx,
         highlight=highlight or None,
+        versus=versus,
+        national_share=data.national["share"].iloc[0] if not data.national.empty else None,
     ),
     page.file_stem("county_ranking", wave),
     key="ranking",
-    summary=views.ranking_summary(kpis, page.lang, settings.min_n),
+    summary=" ".join(
+        [
+            views.ranking_summary(kpis, page.lang, settings.min_n),
+            statuses.versus_summary(kpis, versus, page.lang),
+        ]
+    ),
 )
 
 st.subheader(page.t("progress_table_heading", wave=wave))
@@ -59,13 +67,13 @@ sort_by = page.url.choice(
     widget="selectbox",
 )
 ordered = views.sort_progress(progress, sort_by)
-table = views.progress_display_table(ordered, kpis, page.lang)
+table = views.progress_display_table(ordered, kpis, page.lang, versus)
 st.table(views.highlight_rows(table, ordered["area_code"] == highlight))
 page.show_notices()
 
 st.subheader(page.t("multiples_heading"))
 page.chart(
-    charts.county_small_multiples(
+    county_charts.county_small_multiples(
         kpis_all[kpis_all["wave_year"] <= wave],
         progress,
         target_share=settings.target_share,
@@ -75,7 +83,10 @@ page.chart(
     ),
     page.file_stem("county_trends", wave),
     key="multiples",
-    summary=views.status_summary(progress, page.lang),
+    summary=statuses.status_summary(progress, page.lang),
     table=views.kpi_display_table(kpis_all, page.lang),
 )
+with st.expander(page.t("quote_heading")):
+    st.caption(page.t("quote_caption"))
+    st.markdown("\n".join(f"- {escape_markdown(quotes[code])}" for code in ordered["area_code"]))
 page.chart_pack(wave, highlight)

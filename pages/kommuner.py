@@ -5,7 +5,7 @@ import streamlit as st
 from tracker.app import contract
 from tracker.app.frame import page_setup
 from tracker.app.url_state import remember, write_param
-from tracker.present import charts, page_data, views
+from tracker.present import charts, county_charts, page_data, statuses, views
 from tracker.present.markdown import escape_markdown
 
 page = page_setup("nav_municipalities", contract.MUNICIPALITIES)
@@ -100,8 +100,10 @@ else:
         container=trend_col,
     )
     latest_kpis = kpis_all[(kpis_all["wave_year"] == latest) & kpis_all["area_code"].isin(chosen)]
+    latest_versus = peer_data.versus[peer_data.versus["wave_year"] == latest]
+    national_latest = peer_data.national[peer_data.national["wave_year"] == latest]
     page.chart(
-        charts.county_dots(
+        county_charts.county_dots(
             latest_kpis,
             progress[progress["area_code"].isin(chosen)],
             target_share=settings.target_share,
@@ -109,15 +111,25 @@ else:
             min_n=settings.min_n,
             ctx=ctx,
             highlight=county,
+            versus=latest_versus,
+            national_share=national_latest["share"].iloc[0] if not national_latest.empty else None,
         ),
         page.file_stem("peers", names[county], latest),
         key="peer_latest",
-        summary=views.ranking_summary(latest_kpis, page.lang, settings.min_n),
+        summary=" ".join(
+            [
+                views.ranking_summary(latest_kpis, page.lang, settings.min_n),
+                statuses.versus_summary(latest_kpis, latest_versus, page.lang),
+            ]
+        ),
         container=latest_col,
     )
     st.table(
         views.progress_display_table(
-            progress[progress["area_code"].isin(chosen)], latest_kpis, page.lang
+            progress[progress["area_code"].isin(chosen)],
+            latest_kpis,
+            page.lang,
+            latest_versus,
         ).style.hide(axis="index")
     )
 page.chart_pack(names[county], *peers)

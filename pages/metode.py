@@ -5,7 +5,7 @@ import streamlit as st
 
 from tracker.app import contract
 from tracker.app.frame import page_setup
-from tracker.present import data_pack, page_data
+from tracker.present import data_pack, method_example, page_data, published_view
 from tracker.present import format as fmt
 from tracker.present.markdown import escape_markdown
 
@@ -61,8 +61,37 @@ st.dataframe(
 
 st.subheader(page.t("method_definitions_heading"))
 st.markdown(page.t("method_definitions", **rules))
+
+st.subheader(page.t("method_uncertainty_heading"))
+st.markdown(method_example.explanation(settings, page.lang))
+st.markdown(f"**{page.t('method_example_heading')}**")
+example = method_example.worked_example(
+    page_data.uncertainty_example(page.query, page.measure, settings),
+    page.measure,
+    settings,
+    page.lang,
+)
+if isinstance(example, str):
+    st.markdown(example)
+else:
+    st.markdown(example.intro)
+    st.dataframe(example.table, hide_index=True)
+    st.markdown(example.steps_markdown())
+
 st.subheader(page.t("method_sources_heading"))
 st.markdown(page.t("method_sources"))
+
+st.subheader(page.t("published_heading"))
+st.markdown(page.t("published_intro"))
+# Demo data was calibrated to these figures, so agreement there proves nothing; for real data this
+# is the first check after an import.
+st.caption(page.t("published_caption_demo" if kind == "demo" else "published_caption_survey"))
+st.dataframe(
+    published_view.published_display_table(
+        page_data.published_check(page.query, settings), page.lang, settings.min_n
+    ),
+    hide_index=True,
+)
 
 if not page.presenting:
     st.subheader(page.t("downloads_heading"))
@@ -77,6 +106,8 @@ if not page.presenting:
             page.t(f"dataset_kind_{kind}"),
             page.t("readme_columns", min_n=settings.min_n),
             page.t("method_definitions", **rules),
+            page.t("method_uncertainty_heading"),
+            method_example.explanation(settings, page.lang),
             page.t("method_sources"),
         ]
     )

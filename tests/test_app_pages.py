@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.app import assert_page_frame, cli_rows, open_page
+from support.app import assert_page_frame, cli_rows, expected_status, open_page
 
 from tracker.app.contract import (
     COUNTIES,
@@ -32,7 +32,6 @@ from tracker.app.contract import (
 )
 from tracker.present import export
 from tracker.present.i18n import t
-from tracker.present.views import status_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_FILES = [script for script, _ in PAGES if (ROOT / script).exists()]
@@ -139,11 +138,17 @@ def test_county_table_equals_cli_progress(use_demo_db: Path, measure: str, mode:
     by_name = {row["area_name"]: row for row in expected.values()}
     status_col, year_col = t("col_status", "nb"), t("col_projected", "nb")
     assert len(table) == 15
+    uncertain = 0
     for _, row in table.iterrows():
         cli = by_name[row[t("col_area", "nb")]]
-        assert row[status_col] == status_text(cli["status"], "nb")
+        assert row[status_col] == expected_status(cli, "nb")
+        uncertain += cli["status_settled"] == "false"
         if cli["projected_year"]:
-            assert row[year_col] == cli["projected_year"]
+            year = int(cli["projected_year"])
+            assert row[year_col].startswith(str(year) if year <= 2100 else "etter 2100")
+        if cli["projected_year_low"]:
+            assert f"({cli['projected_year_low']}" in row[year_col]
+    assert uncertain > 0  # the demo's counties rest on 6–24 answers each
 
 
 def test_county_highlight_from_url(use_demo_db: Path) -> None:

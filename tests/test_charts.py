@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from tracker.data import reference
-from tracker.present import chart_parts, charts, export, style
+from tracker.present import chart_parts, charts, county_charts, export, style
 from tracker.present.charts import ChartContext
 from tracker.present.format import NBSP
 from tracker.present.i18n import t
@@ -81,11 +81,11 @@ def all_figures(lang: str = "nb", demo: bool = True):
         "trend": charts.national_trend(
             national, target_share=0.3, baseline_year=2018, target_year=2030, ctx=ctx
         ),
-        "tiles": charts.county_tiles(progress, kpis, ctx=ctx),
-        "dots": charts.county_dots(
+        "tiles": county_charts.county_tiles(progress, kpis, ctx=ctx),
+        "dots": county_charts.county_dots(
             kpis, progress, target_share=0.3, relative=False, min_n=5, ctx=ctx
         ),
-        "multiples": charts.county_small_multiples(
+        "multiples": county_charts.county_small_multiples(
             kpis, progress, target_share=0.3, relative=False, ctx=ctx
         ),
         "lines": charts.trend_lines(national, ["NO"], title="Linjer", target_share=0.3, ctx=ctx),
@@ -138,7 +138,7 @@ def test_tiles_show_every_county_with_icon_and_legend_of_statuses() -> None:
 
 def test_dots_rank_counties_and_hide_suppressed() -> None:
     kpis, progress = county_data()
-    fig = charts.county_dots(
+    fig = county_charts.county_dots(
         kpis, progress, target_share=0.3, relative=False, min_n=5, ctx=context(), highlight="46"
     )
     dots = fig.data[0]
@@ -151,7 +151,7 @@ def test_dots_rank_counties_and_hide_suppressed() -> None:
 
 def test_relative_mode_marks_each_own_target() -> None:
     kpis, progress = county_data()
-    fig = charts.county_dots(
+    fig = county_charts.county_dots(
         kpis, progress, target_share=0.3, relative=True, min_n=5, ctx=context()
     )
     own = next(tr for tr in fig.data if tr.name == t("legend_own_target", "nb"))
@@ -250,8 +250,8 @@ def every_figure() -> dict[str, go.Figure]:
         f"{name}-{lang}": fig for lang in ("nb", "en") for name, fig in all_figures(lang).items()
     }
     relative = {"target_share": 0.3, "relative": True, "ctx": context(), "highlight": "46"}
-    figs["dots-relative"] = charts.county_dots(kpis, progress, min_n=5, **relative)
-    figs["multiples-relative"] = charts.county_small_multiples(kpis, progress, **relative)
+    figs["dots-relative"] = county_charts.county_dots(kpis, progress, min_n=5, **relative)
+    figs["multiples-relative"] = county_charts.county_small_multiples(kpis, progress, **relative)
     return figs
 
 

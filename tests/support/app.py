@@ -14,7 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 from support.cli import run_cli
 from tracker.app.contract import OVERVIEW, PAGES
+from tracker.present import format as fmt
 from tracker.present.i18n import t
+from tracker.present.statuses import status_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,3 +70,16 @@ def scan_components_once(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(
         manifest_scanner, "scan_component_manifests", lambda max_workers=None: list(once())
     )
+
+
+def expected_status(row: Mapping[str, str], lang: str) -> str:
+    """How a page must show the status of one CLI progress row (written out here, apart from
+    tracker.present.statuses, so that the pages are checked against the definition)."""
+    if row["status_settled"] != "false":
+        return status_text(row["status"], lang)
+    # Not settled: never a plain label. "trolig" (probably) above even odds, else "kanskje".
+    chance = float(row["status_probability"])
+    key = "status_likely" if chance > 0.5 else "status_possible"
+    likely = t(key, lang, status=t(f"status_phrase_{row['status']}", lang))
+    probability = fmt.share(chance, lang, 0)
+    return t("status_uncertain", lang, likely=likely, probability=probability)

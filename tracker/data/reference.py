@@ -6,7 +6,7 @@ import functools
 
 import pandas as pd
 
-from tracker.data.settings import REFERENCE_DIR
+from tracker.data.settings import MEASURES, REFERENCE_DIR
 
 SECTORS = ("helse_omsorg", "oppvekst_utdanning", "sosial", "kultur", "teknisk")
 #: Sectors surveyed in every wave since 2018 (2018 covered only these two).
@@ -76,3 +76,68 @@ def code_mapping() -> dict[str, str]:
 def waves() -> pd.DataFrame:
     """Known survey waves with fieldwork period and source."""
     return _read("waves.csv").astype({"wave_year": int})
+
+
+PUBLISHED_COLUMNS = ("source", "year", "wave", "measure", "value", "note")
+
+
+def _whole_year(text: str) -> int | None:
+    # A year is written as digits only: "2018.0" or "18" in a wave column is a typing slip that
+    # should be fixed in the file, not silently read as some year.
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or not 2000 <= int(text) <= 2100:
+        return None
+    return int(text)
+
+
+def _share_value(text: str) -> float | None:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return None
+    return value if 0 <= value <= 1 else None  # NaN fails both comparisons
+
+
+@functools.cache
+def published_figures() -> pd.DataFrame:
+    """The national figures actually published: source, year, wave, measure, value (0–1), note.
+
+    A reality check for the database's own estimates (the trend chart and the method page). The
+    file is meant to be extended by hand as new figures are published, so every row is checked
+    and all problems are reported at once, naming the row (the header is row 1).
+    """
+    name = "published_figures.csv"
+    frame = _read(name)
+    if missing := [c for c in PUBLISHED_COLUMNS if c not in frame.columns]:
+        raise ReferenceDataError(
+            f"data/reference/{name} lacks the column(s) {', '.join(missing)}; "
+            f"the columns are {','.join(PUBLISHED_COLUMNS)}"
+        )
+    problems = []
+    typed: dict[str, list] = {"year": [], "wave": [], "value": []}
+    for number, row in enumerate(frame.to_dict("records"), start=2):
+        where = f"data/reference/{name} row {number}"
+        if row["measure"] not in MEASURES:
+            problems.append(
+                f"{where}: measure {row['measure']!r} is not valid; use one of: "
+                + ", ".join(MEASURES)
+            )
+        typed["value"].append(value := _share_value(row["value"]))
+        if value is None:
+            problems.append(
+                f"{where}: value {row['value']!r} is not a share between 0 and 1 (0.15 means 15 %)"
+            )
+        for column in ("wave", "year"):
+            typed[column].append(year := _whole_year(row[column]))
+            if year is None:
+                problems.append(
+                    f"{where}: {column} {row[column]!r} is not a whole year between 2000 and 2100"
+                )
+    if problems:
+        raise ReferenceDataError("\n".join(problems))
+    table = frame[list(PUBLISHED_COLUMNS)].reset_index(drop=True)
+    return table.assign(
+        year=pd.Series(typed["year"], dtype=int),
+        wave=pd.Series(typed["wave"], dtype=int),
+        value=pd.Series(typed["value"], dtype=float),
+    )

@@ -1,5 +1,6 @@
-"""Parts every chart builder shares: the chart context, the house finish, axes, hover texts and
-the target line, so that each is written once (the builders are in :mod:`charts`).
+"""Parts every chart builder shares: the chart context, the house finish, axes, hover texts,
+the target line and the published-figure points, so that each is written once (the builders are
+in :mod:`charts`).
 
 No Streamlit here, as in the builders.
 """
@@ -15,6 +16,7 @@ import plotly.graph_objects as go
 from tracker.present import format as fmt
 from tracker.present import style
 from tracker.present.i18n import t
+from tracker.present.published_view import published_share
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,53 @@ def target_segment(x0: object, x1: object, target_share: float, width: float) ->
         hoverinfo="skip",
         showlegend=False,
     )
+
+
+# --- Published figures ------------------------------------------------------------------------
+
+
+def add_published_points(
+    fig: go.Figure, published: pd.DataFrame | None, lang: str, x_range: list[int]
+) -> go.Figure:
+    """Mark the figures that were actually published (open diamonds, dark and unlabelled), so a
+    reader sees at once whether the database's own line passes through them.
+
+    ``published`` holds rows of the published-figures reference (wave, value, source) for the
+    chart's measure; only those whose wave lies within ``x_range`` (the axis range, bounds
+    included) are drawn, since a point outside it would silently stretch or escape the axis.
+    """
+    if published is None or published.empty:
+        return fig
+    low, high = x_range
+    shown = published[published["wave"].between(low, high)].sort_values("wave")
+    if shown.empty:
+        return fig
+    fig.add_trace(
+        go.Scatter(
+            x=[int(w) for w in shown["wave"]],
+            y=[100 * float(v) for v in shown["value"]],  # shares are plotted as percentages
+            mode="markers",
+            marker={
+                "symbol": "diamond-open",
+                "size": 14,
+                "color": style.TEXT_COLOUR,
+                "line": {"width": 2},
+            },
+            hovertext=[
+                t(
+                    "hover_published",
+                    lang,
+                    value=published_share(float(v), lang),
+                    wave=int(w),
+                    source=html.escape(str(s)),  # Plotly renders tags in hover text
+                )
+                for v, w, s in zip(shown["value"], shown["wave"], shown["source"], strict=True)
+            ],
+            hoverinfo="text",
+            name=t("legend_published", lang),
+        )
+    )
+    return fig
 
 
 # --- Finish ------------------------------------------------------------------------------------

@@ -41,6 +41,18 @@ STATUS_STYLE: dict[str, dict[str, str]] = {
     "insufficient_data": {"colour": "#D9D9D9", "text": "#1A1A1A", "icon": "○"},
 }
 
+#: An uncertain status keeps its hue (so the legend still reads) but is this much paler.
+PALE_AMOUNT = 0.65
+DARK_TEXT = "#1A1A1A"
+
+
+def pale(colour: str, amount: float = PALE_AMOUNT) -> str:
+    """``colour`` mixed with white: 0 keeps it, 1 gives white."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    mixed = (round(c + (255 - c) * amount) for c in (red, green, blue))
+    return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
 #: Tile-grid positions (column, row from the top) that roughly keep the counties' geography.
 COUNTY_TILES: dict[str, tuple[int, int]] = {
     "56": (4, 0),  # Finnmark

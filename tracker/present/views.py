@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tracker.present import format as fmt
-from tracker.present.i18n import status_label, t
-from tracker.present.style import STATUS_STYLE
+from tracker.present.i18n import t
+from tracker.present.statuses import projection_display, status_display, status_help, versus_text
 from tracker.stats.progress import STATUSES
 
 
@@ -25,18 +25,6 @@ def area_name(row: pd.Series, lang: str) -> str:
     return t("area_national", lang) if row["area_code"] == "NO" else str(row["area_name"])
 
 
-def status_text(status: str, lang: str) -> str:
-    """Status as icon and words, never colour alone: '▲ I rute'."""
-    return f"{STATUS_STYLE[status]['icon']} {status_label(status, lang)}"
-
-
-def projection_text(projected: float | None, status: str, lang: str) -> str:
-    """The projected year, 'not at the current pace', or '–' when there is too little data."""
-    if projected is not None and not pd.isna(projected):
-        return fmt.year(projected)
-    return "–" if status == "insufficient_data" else t("projection_never", lang)
-
-
 @dataclass(frozen=True)
 class Headline:
     """The overview's key figures for one area and wave, already formatted."""
@@ -46,12 +34,15 @@ class Headline:
     change: str
     gap: str
     status: str
+    status_help: str
     projection: str
     pace_help: str
     summary: str
 
 
-def headline(kpi_row: pd.Series, progress_row: pd.Series, lang: str, min_n: int) -> Headline:
+def headline(
+    kpi_row: pd.Series, progress_row: pd.Series, lang: str, min_n: int, settled_at: float
+) -> Headline:
     """Key figures from one KPI row (the chosen wave) and the matching progress row."""
     share = _value(kpi_row, "share")
     baseline = _value(progress_row, "baseline_share")
@@ -69,9 +60,6 @@ def headline(kpi_row: pd.Series, progress_row: pd.Series, lang: str, min_n: int)
         gap = t("kpi_gap_value_reached", lang)
     else:
         gap = t("kpi_gap_value_below", lang, pp=fmt.pp(100 * (target - share), lang, signed=False))
-    projection = projection_text(
-        _value(progress_row, "projected_year"), progress_row["status"], lang
-    )
     pace_help = t(
         "kpi_pace_help",
         lang,
@@ -85,8 +73,9 @@ def headline(kpi_row: pd.Series, progress_row: pd.Series, lang: str, min_n: int)
         share_help=share_help,
         change=fmt.pp(change, lang),
         gap=gap,
-        status=status_text(progress_row["status"], lang),
-        projection=projection,
+        status=status_display(progress_row, lang),
+        status_help=status_help(progress_row, lang, settled_at),
+        projection=projection_display(progress_row, lang),
         pace_help=pace_help,
         summary=area_summary(area_name(kpi_row, lang), kpi_row, target, lang, min_n),
     )
@@ -123,11 +112,20 @@ def kpi_display_table(kpis: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def progress_display_table(progress: pd.DataFrame, kpis: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Progress rows (one per area) with the latest KPI, translated and formatted."""
+def progress_display_table(
+    progress: pd.DataFrame,
+    kpis: pd.DataFrame,
+    lang: str,
+    versus: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Progress rows (one per area) with the latest KPI, translated and formatted.
+
+    With ``versus`` (kpi.versus_national at the same wave) a column says whether each area
+    differs clearly from Norway.
+    """
     merged = progress.merge(kpis[["area_code", "n", "ci_low", "ci_high"]], on="area_code")
     change = 100 * (merged["latest_share"] - merged["baseline_share"])
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             t("col_area", lang): merged["area_name"],
             t("col_n", lang): merged["n"],
@@ -139,13 +137,16 @@ def progress_display_table(progress: pd.DataFrame, kpis: pd.DataFrame, lang: str
             t("col_change", lang): [fmt.pp(c, lang) for c in change],
             t("col_pace", lang): [fmt.pp(p, lang) for p in merged["pace_pp_per_year"]],
             t("col_required", lang): [fmt.pp(p, lang) for p in merged["required_pp_per_year"]],
-            t("col_status", lang): [status_text(s, lang) for s in merged["status"]],
+            t("col_status", lang): [status_display(row, lang) for _, row in merged.iterrows()],
             t("col_projected", lang): [
-                projection_text(y, status, lang)
-                for y, status in zip(merged["projected_year"], merged["status"], strict=True)
+                projection_display(row, lang) for _, row in merged.iterrows()
             ],
         }
     )
+    if versus is not None:
+        verdicts = merged[["area_code"]].merge(versus, on="area_code", how="left")["verdict"]
+        table[t("col_versus", lang)] = [versus_text(v, lang) for v in verdicts]
+    return table
 
 
 SORT_KEYS = ("share", "name", "change", "pace", "status", "projected")
@@ -288,16 +289,6 @@ def ranking_summary(
         )
         parts.append(t("summary_hidden", lang, min_n=min_n, areas=listed))
     return " ".join(parts)
-
-
-def status_summary(progress: pd.DataFrame, lang: str) -> str:
-    """How many areas have each status, in words: 'Målet er nådd: 1. I rute: 4. …'."""
-    counts = progress["status"].value_counts()
-    return " ".join(
-        f"{status_text(status, lang)}: {int(counts[status])}."
-        for status in STATUSES
-        if status in counts.index
-    )
 
 
 def municipality_answers(matrix: pd.DataFrame, code: str, lang: str) -> str | None:

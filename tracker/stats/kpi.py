@@ -15,7 +15,12 @@ import pandas as pd
 from tracker.data.settings import MEASURES, TARGET_MODES, Settings
 from tracker.stats.estimates import estimate_arrays
 from tracker.stats.progress import progress
-from tracker.stats.uncertainty import UNCERTAINTY_COLUMNS, SimulationRules, status_uncertainty
+from tracker.stats.uncertainty import (
+    UNCERTAINTY_COLUMNS,
+    SimulationRules,
+    difference_from,
+    status_uncertainty,
+)
 
 QueryFn = Callable[..., pd.DataFrame]
 
@@ -231,3 +236,31 @@ def never_collaborated(matrix: pd.DataFrame) -> pd.DataFrame:
     )
     never = per_municipality[~per_municipality["collaborated"]].reset_index()
     return never[["municipality_code", "municipality_name", "waves_answered"]]
+
+
+def versus_national(kpis: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
+    """Each area's share minus Norway's in the same wave, with its 95 % interval and a verdict.
+
+    ``verdict`` is 'above' or 'below' when the interval lies wholly on that side of 0,
+    'no_clear' when it includes 0, and None when either share is suppressed.
+    """
+    reference = national[["wave_year", "share", "ci_low", "ci_high"]].rename(
+        columns={"share": "ref_share", "ci_low": "ref_low", "ci_high": "ref_high"}
+    )
+    merged = kpis[["area_code", "wave_year", "share", "ci_low", "ci_high"]].merge(
+        reference, on="wave_year", how="left"
+    )
+    diff = difference_from(
+        merged["share"].to_numpy(dtype=float),
+        merged["ci_low"].to_numpy(dtype=float),
+        merged["ci_high"].to_numpy(dtype=float),
+        merged["ref_share"].to_numpy(dtype=float),
+        merged["ref_low"].to_numpy(dtype=float),
+        merged["ref_high"].to_numpy(dtype=float),
+    )
+    table = merged[["area_code", "wave_year"]].assign(
+        difference=diff.difference, difference_low=diff.low, difference_high=diff.high
+    )
+    verdict = pd.Series(diff.verdict(), index=table.index, dtype=object)
+    table["verdict"] = verdict.where(~np.isnan(diff.difference), None)
+    return table

@@ -29,6 +29,8 @@ import numpy as np
 from tracker.stats.estimates import Z95
 from tracker.stats.progress import STATUS_CODE, evaluate
 
+Floats = Sequence[float] | np.ndarray
+
 UNCERTAINTY_COLUMNS = (
     "pace_se_pp_per_year",
     "status_probability",
@@ -67,7 +69,7 @@ def standard_errors(low: np.ndarray, high: np.ndarray) -> np.ndarray:
     return (np.asarray(high, dtype=float) - np.asarray(low, dtype=float)) / (2 * Z95)
 
 
-def pace_standard_error(years: Sequence[int], se: Sequence[float]) -> float:
+def pace_standard_error(years: Sequence[int], se: Floats) -> float:
     """Standard error of the least-squares pace in percentage points per year."""
     x = np.asarray(years, dtype=float)
     centred = x - x.mean()
@@ -80,7 +82,7 @@ def area_stream(seed: int, area_code: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(area_code.encode("utf-8"))])
 
 
-def drawn_shares(shares: Sequence[float], se: Sequence[float], normals: np.ndarray) -> np.ndarray:
+def drawn_shares(shares: Floats, se: Floats, normals: np.ndarray) -> np.ndarray:
     """p_i + se_i · z_i for each row of standard normals, clipped to [0, 1]."""
     p = np.asarray(shares, dtype=float)
     return np.clip(p + np.asarray(se, dtype=float) * normals, 0.0, 1.0)
@@ -101,9 +103,9 @@ def year_quantile(projected: np.ndarray, percent: int) -> int | None:
 
 def status_uncertainty(
     years: Sequence[int],
-    shares: Sequence[float],
-    lows: Sequence[float],
-    highs: Sequence[float],
+    shares: Floats,
+    lows: Floats,
+    highs: Floats,
     *,
     point_status: str,
     area_code: str,
@@ -200,9 +202,9 @@ def difference_from(
     share: np.ndarray,
     low: np.ndarray,
     high: np.ndarray,
-    ref_share: float,
-    ref_low: float,
-    ref_high: float,
+    ref_share: np.ndarray | float,
+    ref_low: np.ndarray | float,
+    ref_high: np.ndarray | float,
 ) -> Difference:
     """p − p_ref ± 1.96 · √(se² + se_ref²), each se read off its 95 % interval.
 
@@ -210,8 +212,8 @@ def difference_from(
     conservative (the interval is slightly wider than the exact one), which errs on the side of
     saying "no clear difference".
     """
-    diff = np.asarray(share, dtype=float) - ref_share
+    diff = np.asarray(share, dtype=float) - np.asarray(ref_share, dtype=float)
     se = standard_errors(low, high)
-    ref_se = float(standard_errors(np.asarray(ref_low), np.asarray(ref_high)))
+    ref_se = standard_errors(np.asarray(ref_low), np.asarray(ref_high))
     half = Z95 * np.sqrt(se**2 + ref_se**2)
     return Difference(difference=diff, low=diff - half, high=diff + half)

@@ -1,0 +1,191 @@
+"""How a status reads: with its sureness, its projected year's interval and the gap to Norway.
+
+A status that the simulation does not settle (probability below the setting, 0.80 by default) is
+never shown as a plain label: it reads "Usikker – trolig i rute (62 %)". Shared by the tables,
+headline, summaries and quotable sentences so that every page says it in the same words.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, TypeAlias
+
+import pandas as pd
+
+from tracker.present import format as fmt
+from tracker.present.i18n import status_label, t
+from tracker.present.style import STATUS_STYLE
+from tracker.stats.progress import STATUSES
+
+#: Projected years after this read "etter 2100" / "after 2100".
+PROJECTION_LIMIT = 2100
+
+
+Row: TypeAlias = pd.Series | dict[str, Any]
+
+
+def _number(row: Row, column: str) -> float | None:
+    value = row.get(column)
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def status_text(status: str, lang: str) -> str:
+    """Status as icon and words, never colour alone: '▲ I rute'."""
+    return f"{STATUS_STYLE[status]['icon']} {status_label(status, lang)}"
+
+
+def is_uncertain(row: Row) -> bool:
+    """True when the row has a status the simulation did not settle."""
+    settled = row.get("status_settled")
+    return settled is not None and settled is not pd.NA and not bool(settled)
+
+
+def likely(status: str, lang: str, probability: float | None = None) -> str:
+    """'trolig i rute' / 'probably on track'; 'kanskje i rute' / 'possibly on track' when the
+    status has no better than even odds (the point status may have well under 50 %)."""
+    key = "status_possible" if probability is not None and probability <= 0.5 else "status_likely"
+    return t(key, lang, status=t(f"status_phrase_{status}", lang))
+
+
+def status_display(row: Row, lang: str) -> str:
+    """'▲ I rute' when settled (or no probability), 'Usikker – trolig i rute (62 %)' when not."""
+    status = str(row["status"])
+    if not is_uncertain(row):
+        return status_text(status, lang)
+    chance = _number(row, "status_probability")
+    probability = fmt.share(chance, lang, 0)
+    return t("status_uncertain", lang, likely=likely(status, lang, chance), probability=probability)
+
+
+def status_help(row: Row, lang: str, settled_at: float) -> str:
+    """The probabilities behind a status, for help text and captions ('' without them)."""
+    probability = _number(row, "status_probability")
+    better = _number(row, "probability_on_track_or_better")
+    if probability is None or better is None:
+        return ""
+    key = "status_help_uncertain" if is_uncertain(row) else "status_help_settled"
+    return t(
+        key,
+        lang,
+        probability=fmt.share(probability, lang, 0),
+        better=fmt.share(better, lang, 0),
+        settled=fmt.share(settled_at, lang, 0),
+    )
+
+
+def _year(year: int, lang: str) -> str:
+    return (
+        t("projection_after", lang, limit=PROJECTION_LIMIT)
+        if year > PROJECTION_LIMIT
+        else str(year)
+    )
+
+
+def projection_display(row: Row, lang: str) -> str:
+    """'2030 (2026–2041)', '2030 (2026 – ikke innen 2100)', 'ikke i dagens takt' or '–'."""
+    projected = _number(row, "projected_year")
+    if projected is None:
+        point = "–" if row["status"] == "insufficient_data" else t("projection_never", lang)
+    else:
+        point = _year(int(projected), lang)
+    low, high = _number(row, "projected_year_low"), _number(row, "projected_year_high")
+    if low is None or low > PROJECTION_LIMIT:
+        return point
+    if high is None or high > PROJECTION_LIMIT:
+        span = t("projection_range_open", lang, low=int(low), limit=PROJECTION_LIMIT)
+    else:
+        span = f"{int(low)}–{int(high)}"
+    return f"{point} ({span})"
+
+
+def versus_text(verdict: object, lang: str) -> str:
+    """'klart over landet', 'klart under landet', 'ingen klar forskjell fra landet' or '–'."""
+    return t(f"versus_{verdict}", lang) if verdict in ("above", "below", "no_clear") else "–"
+
+
+def status_summary(progress: pd.DataFrame, lang: str) -> str:
+    """Settled, uncertain and unassessed areas counted apart.
+
+    'Avklart status: ★ Målet er nådd: 1. Usikker status: 2 (trolig i rute: 2). ○ For lite data: 12.'
+    """
+    uncertain = pd.Series([is_uncertain(row) for _, row in progress.iterrows()], dtype=bool)
+    uncertain.index = progress.index
+    unassessed = progress["status"] == "insufficient_data"
+    settled = progress.loc[~uncertain & ~unassessed, "status"].value_counts()
+    doubtful = progress.loc[uncertain, "status"].value_counts()
+    parts = []
+    if not settled.empty:
+        counts = [f"{status_text(s, lang)}: {settled[s]}" for s in STATUSES if s in settled.index]
+        parts.append(t("summary_settled", lang, counts=", ".join(counts)))
+    if not doubtful.empty:
+        counts = [
+            f"{t(f'status_phrase_{s}', lang)}: {doubtful[s]}"
+            for s in STATUSES
+            if s in doubtful.index
+        ]
+        parts.append(
+            t("summary_uncertain", lang, count=int(uncertain.sum()), counts=", ".join(counts))
+        )
+    if unassessed.any():
+        parts.append(f"{status_text('insufficient_data', lang)}: {int(unassessed.sum())}.")
+    return " ".join(parts)
+
+
+def quote_sentence(
+    name: str, kpi_row: pd.Series, progress_row: pd.Series, verdict: object, lang: str, min_n: int
+) -> str:
+    """A sentence to quote: 'Vestland: 26 % (12–49 %), trolig i rute, men usikkert (62 %); …'."""
+    share = _number(kpi_row, "share")
+    if share is None:
+        return t("summary_suppressed", lang, area=name, min_n=min_n)
+    values = {
+        "area": name,
+        "share": fmt.share(share, lang, 0),
+        "ci": fmt.share_range(_number(kpi_row, "ci_low"), _number(kpi_row, "ci_high"), lang, 0),
+        "versus": versus_text(verdict, lang),
+    }
+    status = str(progress_row["status"])
+    if status == "insufficient_data":
+        return t("quote_insufficient", lang, **values)
+    chance = _number(progress_row, "status_probability")
+    probability = fmt.share(chance, lang, 0)
+    if is_uncertain(progress_row):
+        values["likely"] = likely(status, lang, chance)
+        return t("quote_uncertain", lang, probability=probability, **values)
+    phrase = t(f"status_phrase_{status}", lang)
+    return t("quote_settled", lang, status=phrase, probability=probability, **values)
+
+
+def quote_sentences(
+    kpis: pd.DataFrame, progress: pd.DataFrame, versus: pd.DataFrame, lang: str, min_n: int
+) -> dict[str, str]:
+    """:func:`quote_sentence` for every area of ``progress`` (one wave of ``kpis``), by code."""
+    kpi_rows = kpis.set_index("area_code")
+    verdicts = dict(zip(versus["area_code"], versus["verdict"], strict=True))
+    return {
+        str(row["area_code"]): quote_sentence(
+            str(row["area_name"]),
+            kpi_rows.loc[row["area_code"]] if row["area_code"] in kpi_rows.index else pd.Series(),
+            row,
+            verdicts.get(row["area_code"]),
+            lang,
+            min_n,
+        )
+        for _, row in progress.iterrows()
+    }
+
+
+def versus_summary(kpis: pd.DataFrame, versus: pd.DataFrame, lang: str) -> str:
+    """Which counties differ clearly from Norway, and how many do not, in words."""
+    named = versus.merge(kpis[["area_code", "area_name"]], on="area_code")
+    parts = []
+    for verdict in ("above", "below"):
+        areas = named.loc[named["verdict"] == verdict, "area_name"]
+        if not areas.empty:
+            parts.append(t(f"summary_versus_{verdict}", lang, areas=", ".join(areas)))
+    unclear = int((named["verdict"] == "no_clear").sum())
+    if unclear:
+        parts.append(t("summary_versus_no_clear", lang, count=unclear))
+    return " ".join(parts)
