@@ -86,7 +86,8 @@ page.chart(
     summary=statuses.status_summary(progress, page.lang),
     table=views.kpi_display_table(kpis_all, page.lang),
 )
-with st.expander(page.t("quote_heading")):
-    st.caption(page.t("quote_caption"))
-    st.markdown("\n".join(f"- {escape_markdown(quotes[code])}" for code in ordered["area_code"]))
+if not page.presenting:  # presentation mode shows content only, no expanders
+    with st.expander(page.t("quote_heading")):
+        st.caption(page.t("quote_caption"))
+        st.markdown("\n".join(f"- {escape_markdown(quotes[c])}" for c in ordered["area_code"]))
 page.chart_pack(wave, highlight)
