@@ -43,6 +43,12 @@ PAGE_WIDGETS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
         contract.SECTOR_SCOPE,
         ("comparable", "all"),
     ),
+    contract.MUNICIPALITY_TYPES: (
+        "measure radio",
+        "radio",
+        contract.MEASURE,
+        ("units", "municipalities"),
+    ),
     contract.METHOD: ("language radio", "radio", contract.LANG, ("en", "nb")),
 }
 

@@ -10,13 +10,27 @@ from tracker.present.markdown import escape_markdown
 page = page_setup("nav_counties", contract.COUNTIES)
 wave = page.choose_wave(st.sidebar)
 highlight = page.choose_county("highlight_label", optional=True, container=st.sidebar)
+estimate = page.url.choice(
+    contract.ESTIMATE,
+    ("direct", "model"),
+    "direct",
+    page.t("estimate_label"),
+    lambda key: page.t(f"estimate_{key}"),
+    container=st.sidebar,
+)
+model = estimate == "model"
 page.show_notices()
 settings = page.settings
 relative = page.target_mode == "relative"
 
-data = page_data.counties(page.query, page.measure, settings, wave)
+data = page_data.counties(page.query, page.measure, settings, wave, estimate)
 kpis_all, kpis, progress, versus = data.kpis_all, data.kpis, data.progress, data.versus
-ctx = page.chart_context(page.t(f"definition_{page.measure}"), [w for w in page.waves if w <= wave])
+definition = page.t(f"definition_{page.measure}")
+if model:  # model-based estimates are labelled as such on every chart and image
+    definition = page.t("definition_model", definition=definition)
+ctx = page.chart_context(definition, [w for w in page.waves if w <= wave])
+# Exported images of model-based charts say so in their file names too.
+stem_parts = [page.t("file_model")] if model else []
 
 quotes = statuses.quote_sentences(kpis, progress, versus, page.lang, settings.min_n)
 if highlight:
@@ -34,23 +48,28 @@ if highlight:
             query_params={**page.url_state(), contract.COUNTY: highlight},
         )
 
+if model:
+    st.info(
+        " ".join([page.t("model_note"), views.model_wave_note(data.model_fit, wave, page.lang)])
+    )
 page.chart(
     county_charts.county_dots(
-        kpis,
+        data.chart_kpis,
         progress,
         target_share=settings.target_share,
         relative=relative,
         min_n=settings.min_n,
         ctx=ctx,
         highlight=highlight or None,
-        versus=versus,
+        # Clear differences from Norway are judged on the direct estimates (see the summary).
+        versus=None if model else versus,
         national_share=data.national["share"].iloc[0] if not data.national.empty else None,
     ),
-    page.file_stem("county_ranking", wave),
+    page.file_stem("county_ranking", wave, *stem_parts),
     key="ranking",
     summary=" ".join(
         [
-            views.ranking_summary(kpis, page.lang, settings.min_n),
+            views.ranking_summary(data.chart_kpis, page.lang, settings.min_n),
             statuses.versus_summary(kpis, versus, page.lang),
         ]
     ),
@@ -74,17 +93,17 @@ page.show_notices()
 st.subheader(page.t("multiples_heading"))
 page.chart(
     county_charts.county_small_multiples(
-        kpis_all[kpis_all["wave_year"] <= wave],
+        data.chart_kpis_all[data.chart_kpis_all["wave_year"] <= wave],
         progress,
         target_share=settings.target_share,
         relative=relative,
         ctx=ctx,
         highlight=highlight or None,
     ),
-    page.file_stem("county_trends", wave),
+    page.file_stem("county_trends", wave, *stem_parts),
     key="multiples",
     summary=statuses.status_summary(progress, page.lang),
-    table=views.kpi_display_table(kpis_all, page.lang),
+    table=views.kpi_display_table(data.chart_kpis_all, page.lang),
 )
 if not page.presenting:  # presentation mode shows content only, no expanders
     with st.expander(page.t("quote_heading")):

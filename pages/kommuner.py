@@ -5,7 +5,16 @@ import streamlit as st
 from tracker.app import contract
 from tracker.app.frame import page_setup
 from tracker.app.url_state import remember, write_param
-from tracker.present import charts, county_charts, page_data, statuses, views
+from tracker.present import (
+    charts,
+    county_charts,
+    group_charts,
+    group_views,
+    page_data,
+    statuses,
+    views,
+)
+from tracker.present.groups import group_name
 from tracker.present.markdown import escape_markdown
 
 page = page_setup("nav_municipalities", contract.MUNICIPALITIES)
@@ -73,6 +82,44 @@ else:
     never = never.sort_values("municipality_name", key=views.norwegian_sort_key)
     st.dataframe(views.never_display_table(never, page.lang), hide_index=True, width="content")
 
+# Similar municipalities: the searched municipality's KOSTRA group (any county), to learn from.
+st.subheader(page.t("similar_heading"))
+if not marked:
+    if not page.presenting:
+        st.info(page.t("similar_hint"), icon=":material/travel_explore:")
+else:
+    latest = page.waves[-1]
+    similar = page_data.similar_municipalities(page.query, marked, page.measure, settings, latest)
+    profile = similar.municipality
+    group = group_name("kostra_group", profile.kostra_group, page.lang)
+    st.markdown(escape_markdown(group_views.profile_sentence(profile, page.lang)))
+    st.caption(page.t("similar_caption"))
+    shares = group_views.similar_shares(similar.shares, profile, page.lang)
+    page.chart(
+        group_charts.similar_chart(
+            shares,
+            group=group,
+            county=profile.county_name,
+            ctx=page.chart_context(page.t(f"definition_{page.measure}"), page.waves),
+            min_n=settings.min_n,
+            target_share=settings.target_share if page.target_mode == "absolute" else None,
+        ),
+        page.file_stem("similar", profile.name),
+        key="similar",
+        summary=group_views.similar_summary(shares, latest, page.lang),
+        table=views.kpi_display_table(shares, page.lang),
+    )
+    st.markdown(f"**{escape_markdown(page.t('similar_list_heading', group=group, wave=latest))}**")
+    st.caption(page.t(f"similar_list_caption_{page.measure}", wave=latest))
+    if similar.collaborating.empty:
+        st.caption(page.t("similar_list_none", group=group, wave=latest))
+    else:
+        st.dataframe(
+            group_views.collaborating_table(similar.collaborating, page.lang),
+            hide_index=True,
+            width="content",
+        )
+
 st.subheader(page.t("peers_heading"))
 if not peers:
     if not page.presenting:
@@ -132,4 +179,5 @@ else:
             latest_versus,
         ).style.hide(axis="index")
     )
-page.chart_pack(names[county], *peers)
+# The marked municipality is part of the view: its similar-municipalities chart is in the pack.
+page.chart_pack(names[county], *peers, *([marked] if marked else []))

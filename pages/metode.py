@@ -5,7 +5,7 @@ import streamlit as st
 
 from tracker.app import contract
 from tracker.app.frame import page_setup
-from tracker.present import data_pack, method_example, page_data, published_view
+from tracker.present import data_pack, method_example, model_view, page_data, published_view
 from tracker.present import format as fmt
 from tracker.present.markdown import escape_markdown
 
@@ -78,6 +78,17 @@ else:
     st.dataframe(example.table, hide_index=True)
     st.markdown(example.steps_markdown())
 
+st.subheader(page.t("method_model_heading"))
+model = model_view.model_section(
+    page_data.model_method(page.query, page.measure, settings), page.measure, settings, page.lang
+)
+st.markdown(model.explanation)
+st.markdown(f"**{model.table_heading}**")
+st.dataframe(model.table, hide_index=True)
+st.caption(model.caption)
+for note in model.notes:
+    st.markdown(note)
+
 st.subheader(page.t("method_sources_heading"))
 st.markdown(page.t("method_sources"))
 
@@ -99,7 +110,7 @@ if not page.presenting:
     measure = page.measure
     # Built only when the button is clicked: the pack holds every municipality's KPI rows, too
     # much to compute on every run of this page.
-    tables = page_data.data_pack_tables(page.query, measure, settings, data)
+    tables = page_data.data_pack_tables(page.query, measure, settings, data, page.lang)
     readme = "\n\n".join(
         [
             page.t("app_title"),
@@ -108,6 +119,7 @@ if not page.presenting:
             page.t("method_definitions", **rules),
             page.t("method_uncertainty_heading"),
             method_example.explanation(settings, page.lang),
+            model_view.readme(settings, page.lang),
             page.t("method_sources"),
         ]
     )

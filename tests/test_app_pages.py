@@ -17,6 +17,7 @@ from tracker.app.contract import (
     METHOD,
     MUNICIPALITIES,
     MUNICIPALITY,
+    MUNICIPALITY_TYPES,
     OVERVIEW,
     PAGES,
     PEERS,
@@ -59,6 +60,7 @@ USED_PARAMS = {
     COUNTIES: {WAVE, COUNTY, SORT},
     MUNICIPALITIES: {COUNTY, PEERS, MUNICIPALITY},
     SECTORS: {SECTOR_SCOPE},
+    MUNICIPALITY_TYPES: {WAVE},
 }
 
 
@@ -70,7 +72,7 @@ def cli_progress(db: Path, measure: str, mode: str) -> dict[str, dict[str, str]]
 
 
 def test_every_page_in_the_menu_exists() -> None:
-    expected = {OVERVIEW, COUNTIES, MUNICIPALITIES, SECTORS}
+    expected = {OVERVIEW, COUNTIES, MUNICIPALITIES, SECTORS, MUNICIPALITY_TYPES}
     assert expected | {METHOD} <= set(PAGE_FILES)
     on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
     assert on_disk <= set(PAGE_FILES), "every page file must be reachable from the menu"

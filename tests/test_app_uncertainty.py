@@ -8,17 +8,23 @@ statuses are not. The pages must show the settled one as a plain label and the o
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from support.app import cli_rows, expected_status, open_page
 
-from tracker.app.contract import COUNTIES, COUNTY, LANG
+from tracker.app.contract import COUNTIES, COUNTY, ESTIMATE, LANG
+from tracker.data.db import open_snapshot
 from tracker.data.importer import import_files
 from tracker.data.reference import municipalities
+from tracker.data.settings import load_settings
 from tracker.present import format as fmt
 from tracker.present.i18n import t
 from tracker.present.statuses import status_text
+from tracker.stats import model_kpi
 
 HEADER = (
     "wave_year,respondent_id,municipality_code,respondent_role,innovated,research_collaboration"
@@ -112,3 +118,56 @@ def test_overview_counts_settled_and_uncertain_apart(use_mixed_db: Path) -> None
         assert (
             f"**Når målet:** {national['projected_year']} ({national['projected_year_low']}" in line
         )
+
+
+# --- Fylker: direct or model-based estimates (issue 13) ------------------------------------------
+
+
+def ranking_points(at) -> dict[str, float]:
+    """County → x of the ranking chart's dots (the first chart on Fylker)."""
+    dots = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    x = dots["x"]  # Plotly sends number arrays as base64 with their dtype
+    values = np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]) if "bdata" in x else x
+    return dict(zip(dots["y"], (float(v) for v in values), strict=True))
+
+
+def test_counties_switch_to_model_based_estimates(use_demo_db: Path) -> None:
+    direct = open_page(COUNTIES)
+    model = open_page(COUNTIES, {ESTIMATE: "model"})
+    rows = cli_rows("kpi", "--by", "county", "--estimate", "model", db=use_demo_db)
+    latest = max(int(r["wave_year"]) for r in rows)
+    expected = {
+        r["area_name"]: 100 * float(r["model_share"])
+        for r in rows
+        if int(r["wave_year"]) == latest and r["model_share"]
+    }
+    shown = ranking_points(model)
+    # Every county has a model estimate, also those whose direct share is suppressed (Oslo).
+    assert set(shown) == set(expected) and "Oslo" in shown
+    for name, x in shown.items():
+        assert x == pytest.approx(expected[name], abs=1e-4)  # the CLI prints 6 decimals
+    assert "Oslo" not in ranking_points(direct)
+    # Labelled model-based: the note, the chart's subtitle and the image file names.
+    assert any(t("model_note", "nb")[:40] in i.value for i in model.info)
+    for chart in model.get("plotly_chart"):  # the subtitle, so exported images say it too
+        layout = json.dumps(json.loads(chart.proto.spec)["layout"], ensure_ascii=False)
+        assert t("definition_model", "nb", definition="")[:20] in layout
+    # The chart's own toolbar download is named after the view: model-based in the name.
+    configs = [json.loads(chart.proto.config) for chart in model.get("plotly_chart")]
+    assert all("modellbasert" in c["toImageButtonOptions"]["filename"] for c in configs)
+    assert model.query_params[ESTIMATE] == "model"  # a copied link reopens this view
+
+
+def test_model_view_says_when_estimates_rest_on_centrality_alone(use_demo_db: Path) -> None:
+    # The demo's municipality measure has σ²_u = 0 in every wave (the method page shows the fit).
+    settings = load_settings()
+    snapshot = open_snapshot(use_demo_db)
+    try:
+        fits = model_kpi.model_fit_table(snapshot.query, "municipalities", settings)
+    finally:
+        snapshot.close()
+    at = open_page(COUNTIES, {ESTIMATE: "model"})
+    latest = int(fits["wave_year"].max())
+    note = next(i.value for i in at.info if t("model_note", "nb")[:40] in i.value)
+    synthetic = float(fits.loc[fits["wave_year"] == latest, "sigma2_u"].iloc[0]) == 0
+    assert (t("model_note_synthetic", "nb", wave=latest) in note) is synthetic

@@ -45,6 +45,7 @@ from tracker.app.contract import (
     MEASURE,
     METHOD,
     MUNICIPALITIES,
+    MUNICIPALITY_TYPES,
     OVERVIEW,
     PEERS,
     PRESENTATION,
@@ -147,12 +148,14 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 HOME, FYLKER, KOMMUNER = url_path(OVERVIEW), url_path(COUNTIES), url_path(MUNICIPALITIES)
 SEKTORER, METODE = url_path(SECTORS), url_path(METHOD)
+KOMMUNETYPER = url_path(MUNICIPALITY_TYPES)
 #: (screenshot name, path, number of Plotly charts the page draws)
 PAGES = [
     ("overview", HOME, 3),
     ("fylker", FYLKER, 2),
     ("kommuner", f"{KOMMUNER}?{COUNTY}=46&{PEERS}=50", 2),
     ("sektorer", SEKTORER, 2),
+    ("kommunetyper", KOMMUNETYPER, 2),
     ("metode", METODE, 0),
 ]
 PAGE_IDS = [name for name, _, _ in PAGES]
@@ -336,6 +339,7 @@ PRESENTATIONS = [
     ("fylker", f"{FYLKER}?{SHOW}&{COUNTY}=46&{LANG}=en", 2, "en", "Counties"),
     ("kommuner", f"{KOMMUNER}?{SHOW}&{COUNTY}=46&{PEERS}=50", 2, "nb", "Kommuner"),
     ("sektorer", f"{SEKTORER}?{SHOW}&{LANG}=en&{MEASURE}=units", 2, "en", "Sectors"),
+    ("kommunetyper", f"{KOMMUNETYPER}?{SHOW}", 2, "nb", "Kommunetyper"),
     ("metode", f"{METODE}?{SHOW}&{LANG}=en", 0, "en", "Method and data"),
 ]
 

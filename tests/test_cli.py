@@ -590,3 +590,37 @@ def test_process_exit_status_of_bad_input_and_unreadable_database(fixture_db_cop
     assert f"error: no database at {missing}" in unreadable.stderr
     assert "Traceback" not in unreadable.stderr
     assert unreadable.stdout == ""
+
+
+# --- structure groups (issue 13) ------------------------------------------------------------------
+
+
+def test_kpi_by_centrality_hand_values_and_names(db):
+    rows = csv_rows(ok("kpi", "--by", "centrality", "--wave", "2024", "--format", "csv", db=db))
+    assert [r["area_code"] for r in rows] == ["1", "2", "3", "4", "5", "6"]
+    by_code = {r["area_code"]: r for r in rows}
+    assert by_code["1"]["area_name"] == "Sentralitet 1 (mest sentral)"
+    # 2024 chief executives by centrality (tests/test_queries.py lists the profiles):
+    # class 2: 4601 yes, 3103, 3105 yes, 3107 → 2 of 4; class 5: 4602, 4611 yes, 4613, 4615,
+    # 4616 → 1 of 5; class 1 (Oslo alone) and class 3 (3101 alone) are suppressed (n < 5)
+    assert_cells(by_code["2"], {"n": "4", "share": None, "suppressed": "true"})
+    low, high = wilson(1, 5)
+    assert_cells(by_code["5"], {"n": "5", "share": 0.2, "ci_low": low, "ci_high": high})
+    assert_cells(by_code["6"], {"n": "0", "share": None, "suppressed": "true"})
+
+
+def test_kpi_by_size_band_in_english_and_progress_by_kostra_group(db):
+    rows = csv_rows(ok("kpi", "--by", "size", "--lang", "en", "--format", "csv", db=db))
+    names = list(dict.fromkeys(r["area_name"] for r in rows))
+    assert names[0] == "Under 2,000 inhabitants" and names[-1] == "50,000 inhabitants or more"
+    # 2024: 50000_plus = 0301 yes, 4601 yes, 3103, 3105 yes, 3107 → 3 of 5
+    big = next(r for r in rows if r["area_code"] == "50000_plus" and r["wave_year"] == "2024")
+    assert_cells(big, {"n": "5", "share": 0.6})
+    progress = csv_rows(ok("progress", "--by", "kostra_group", "--format", "csv", db=db))
+    assert [r["area_code"] for r in progress] == [str(g) for g in range(1, 18)]
+
+
+def test_unknown_grouping_is_refused(db):
+    done = run("kpi", "--by", "kommunetype", db=db)
+    assert done.returncode == 2
+    assert "centrality" in done.stderr and "kostra_group" in done.stderr

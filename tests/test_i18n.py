@@ -255,7 +255,7 @@ def test_the_multi_line_texts_keep_their_paragraphs() -> None:
     for lang in fmt.LANGUAGES:
         text = t("method_definitions", lang)
         assert not text.startswith("\n") and text.count("\n\n") == 5
-        assert t("method_sources", lang).count("\n- ") == 4
+        assert t("method_sources", lang).count("\n- ") == 5
 
 
 # --- each check can fail ---------------------------------------------------------------------

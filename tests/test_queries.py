@@ -652,6 +652,172 @@ def test_partners_of_unit_leaders_are_weighted(snapshot):
     ]
 
 
+# --- measure_counts_by_group_and_wave -------------------------------------------------------------
+# Profiles (data/reference/municipality_profiles_2024.csv) of the fixture's municipalities:
+# code  centrality  size band      KOSTRA      code  centrality  size band      KOSTRA
+# 0301  1           50000_plus     13          3101  3           20000_49999    10
+# 4601  2           50000_plus     12          3103  2           50000_plus     11
+# 4602  5           10000_19999    7           3105  2           50000_plus     11
+# 4611  5           2000_4999      4           3107  2           50000_plus     12
+# 4612  4           5000_9999      1           3110  4           2000_4999      2
+# 4613  5           10000_19999    8           4614  4           10000_19999    7
+# 4615  5           2000_4999      5           4616  5           2000_4999      5
+
+GROUPS = {
+    "centrality": [str(c) for c in range(1, 7)],
+    "size": ["under_2000", "2000_4999", "5000_9999", "10000_19999", "20000_49999", "50000_plus"],
+    "kostra_group": [str(g) for g in range(1, 18)],
+}
+
+
+def group_counts(snapshot, grouping, role="chief_executive", sectors=None):
+    frame = snapshot.query(
+        "measure_counts_by_group_and_wave", grouping=grouping, role=role, sectors=sectors
+    )
+    assert list(frame.columns) == ["area_code", "area_name", "wave_year", *COUNT_COLUMNS]
+    # every group of the grouping × every wave, also where nobody answered
+    assert sorted(zip(frame["area_code"], frame["wave_year"], strict=True)) == sorted(
+        (code, wave) for code in GROUPS[grouping] for wave in WAVES
+    )
+    assert (frame["area_name"] == frame["area_code"]).all()  # names come per language later
+    return counts_by_area(frame)
+
+
+def expected_by_group(grouping, nonzero):
+    return {(c, w): nonzero.get((c, w), ZERO) for c in GROUPS[grouping] for w in WAVES}
+
+
+def test_groups_by_centrality(snapshot):
+    counts = group_counts(snapshot, "centrality")
+    assert counts == expected_by_group(
+        "centrality",
+        {
+            # 2018: 0301 yes | 4601 yes, 3103, 3105, 3107 | 3101 yes | 4612, 3110 |
+            #       4602 (weight 2), 4611, 4613; 4614 gave no yes/no, so it does not count
+            ("1", 2018): ONE_YES,
+            ("2", 2018): (4, 1, 4.0, 1.0, 4.0),
+            ("3", 2018): ONE_YES,
+            ("4", 2018): (2, 0, 2.0, 0.0, 2.0),
+            ("5", 2018): (3, 0, 4.0, 0.0, 6.0),
+            # 2020: 4601 | 3101 yes (as 3001) | 4612 | 4602 yes, 4611, 4613 | 3103, 3105, 3107
+            #       (as 3002–3004) under 2 | 3110 (as 3011) under 4; Oslo gave no yes/no
+            ("2", 2020): (4, 0, 4.0, 0.0, 4.0),
+            ("3", 2020): ONE_YES,
+            ("4", 2020): (2, 0, 2.0, 0.0, 2.0),
+            ("5", 2020): (3, 1, 3.0, 1.0, 3.0),
+            # 2024: 0301 yes | 4601 yes, 3103, 3105 yes, 3107 | 3101 | 4612, 4614, 3110 |
+            #       4602, 4611 yes, 4613, 4615, 4616
+            ("1", 2024): ONE_YES,
+            ("2", 2024): (4, 2, 4.0, 2.0, 4.0),
+            ("3", 2024): ONE_NO,
+            ("4", 2024): (3, 0, 3.0, 0.0, 3.0),
+            ("5", 2024): (5, 1, 5.0, 1.0, 5.0),
+        },
+    )
+
+
+def test_groups_by_size_band_and_kostra_group(snapshot):
+    sizes = group_counts(snapshot, "size")
+    # 2024: 50000_plus 0301 yes, 4601 yes, 3103, 3105 yes, 3107 | 20000_49999 3101 |
+    #       10000_19999 4602, 4613, 4614 | 5000_9999 4612 | 2000_4999 4611 yes, 4615, 4616, 3110
+    assert {k: v for k, v in sizes.items() if k[1] == 2024} == {
+        ("under_2000", 2024): ZERO,
+        ("2000_4999", 2024): (4, 1, 4.0, 1.0, 4.0),
+        ("5000_9999", 2024): ONE_NO,
+        ("10000_19999", 2024): (3, 0, 3.0, 0.0, 3.0),
+        ("20000_49999", 2024): ONE_NO,
+        ("50000_plus", 2024): (5, 3, 5.0, 3.0, 5.0),
+    }
+    kostra = group_counts(snapshot, "kostra_group")
+    # 2024: 13 0301 yes | 12 4601 yes, 3107 | 11 3103, 3105 yes | 10 3101 | 7 4602, 4614 |
+    #       4 4611 yes | 1 4612 | 8 4613 | 5 4615, 4616 | 2 3110
+    assert {k: v for k, v in kostra.items() if k[1] == 2024 and v != ZERO} == {
+        ("13", 2024): ONE_YES,
+        ("12", 2024): (2, 1, 2.0, 1.0, 2.0),
+        ("11", 2024): (2, 1, 2.0, 1.0, 2.0),
+        ("10", 2024): ONE_NO,
+        ("7", 2024): (2, 0, 2.0, 0.0, 2.0),
+        ("4", 2024): ONE_YES,
+        ("1", 2024): ONE_NO,
+        ("8", 2024): ONE_NO,
+        ("5", 2024): (2, 0, 2.0, 0.0, 2.0),
+        ("2", 2024): ONE_NO,
+    }
+
+
+def test_groups_of_unit_leaders_are_weighted_and_filter_sectors(snapshot):
+    counts = group_counts(snapshot, "centrality", role="unit_leader")
+    # 2020: 4601 sosial 1.5 yes, kultur 1 no (class 2) | 4602 2 yes (class 5) | 3001→3101 1 no
+    # (class 3); U20-05 did not innovate
+    assert {k: v for k, v in counts.items() if k[1] == 2020 and v != ZERO} == {
+        ("2", 2020): (2, 1, 2.5, 1.5, 3.25),
+        ("3", 2020): ONE_NO,
+        ("5", 2020): (1, 1, 2.0, 2.0, 4.0),
+    }
+    sosial = group_counts(snapshot, "centrality", role="unit_leader", sectors=["sosial"])
+    assert {k: v for k, v in sosial.items() if v != ZERO} == {("2", 2020): (1, 1, 1.5, 1.5, 2.25)}
+
+
+# --- municipalities_collaborating_by_kostra_group ------------------------------------------------
+# KOSTRA groups of the fixture's municipalities: see the profile table above
+# measure_counts_by_group_and_wave. Output rows: (code, name, county code, county name,
+# eligible_n, yes_n).
+
+
+def collaborating(snapshot, kostra_group, role, wave):
+    frame = snapshot.query(
+        "municipalities_collaborating_by_kostra_group",
+        kostra_group=kostra_group,
+        role=role,
+        wave=wave,
+    )
+    return [tuple(r.values()) for r in records(frame)]
+
+
+def test_collaborating_in_kostra_group_chief_executives(snapshot):
+    ce = "chief_executive"
+    # Group 12, 2024: 4601 Bergen said yes (C24-01); 3107 Fredrikstad said no (C24-14).
+    assert collaborating(snapshot, "12", ce, 2024) == [("4601", "Bergen", "46", "Vestland", 1, 1)]
+    # Group 11, 2024: 3103 Moss no (C24-12), 3105 Sarpsborg yes (C24-13).
+    assert collaborating(snapshot, "11", ce, 2024) == [("3105", "Sarpsborg", "31", "Østfold", 1, 1)]
+    # Group 10, 2020: Halden answered under its 2020 code 3001 (C20-11, yes): listed as 3101.
+    assert collaborating(snapshot, "10", ce, 2020) == [("3101", "Halden", "31", "Østfold", 1, 1)]
+    # Group 7, 2020: 4602 Kinn yes (C20-02); 4614 did not answer in 2020.
+    assert collaborating(snapshot, "7", ce, 2020) == [("4602", "Kinn", "46", "Vestland", 1, 1)]
+    # Group 7, 2018: 4602 said no (C18-02, weight 2); 4614 innovated but did not know (C18-06).
+    # Group 7, 2024: 4602 and 4614 both said no (C24-02, C24-06).
+    assert collaborating(snapshot, "7", ce, 2018) == []
+    assert collaborating(snapshot, "7", ce, 2024) == []
+    # Group 13, 2020: Oslo innovated but did not know (C20-21), so it is not eligible; 2024: yes
+    # (C24-21, written "301").
+    assert collaborating(snapshot, "13", ce, 2020) == []
+    assert collaborating(snapshot, "13", ce, 2024) == [("0301", "Oslo", "03", "Oslo", 1, 1)]
+    # Group 5 (4615, 4616): 2018 not innovated (C18-07, C18-08), 2024 both no.
+    assert collaborating(snapshot, "5", ce, 2018) == []
+    assert collaborating(snapshot, "5", ce, 2024) == []
+    # A group with no fixture municipality, and a wave with no answers.
+    assert collaborating(snapshot, "17", ce, 2024) == []
+    assert collaborating(snapshot, "12", ce, 2022) == []
+
+
+def test_collaborating_in_kostra_group_unit_leaders(snapshot):
+    ul = "unit_leader"
+    # Group 12, 2020: 4601 U20-01 yes (weight 1.5), U20-02 no: counted, not weighted.
+    assert collaborating(snapshot, "12", ul, 2020) == [("4601", "Bergen", "46", "Vestland", 2, 1)]
+    # Group 7, 2018: 4602 U18-03 no, U18-04 yes (weight 0.5).
+    assert collaborating(snapshot, "7", ul, 2018) == [("4602", "Kinn", "46", "Vestland", 2, 1)]
+    # Group 10, 2020: Halden's unit leader (U20-04, code 3001) said no.
+    assert collaborating(snapshot, "10", ul, 2020) == []
+    # Group 4, 2018: 4611 U18-05 no, U18-06 not innovated; group 1: 4612 U18-07 did not know.
+    assert collaborating(snapshot, "4", ul, 2018) == []
+    assert collaborating(snapshot, "1", ul, 2018) == []
+    # The chief executive's yes in group 4 (C24-03) is not a unit leader's: no unit leaders in 2024.
+    assert collaborating(snapshot, "4", ul, 2024) == []
+    assert collaborating(snapshot, "4", "chief_executive", 2024) == [
+        ("4611", "Etne", "46", "Vestland", 1, 1)
+    ]
+
+
 # --- meta: every query file is tested, used and documented ----------------------------------------
 
 TESTED = {
@@ -660,10 +826,12 @@ TESTED = {
     "dataset_info_by_key",
     "imports_by_time",
     "measure_counts_by_county_and_wave",
+    "measure_counts_by_group_and_wave",
     "measure_counts_by_municipality_and_wave",
     "measure_counts_by_nation_and_wave",
     "measure_counts_by_sector_and_wave",
     "municipalities_by_code",
+    "municipalities_collaborating_by_kostra_group",
     "partners_by_type_and_wave",
     "waves_by_year",
 }
@@ -725,6 +893,7 @@ def test_query_output_columns_match_header(snapshot, name):
     output = "\n".join(_header(sql)).split("Output:", 1)[1]
     output = re.sub(r"\([^)]*\)", "", output)
     columns = [c.strip() for c in output.replace("\n", " ").split(",")]
-    example = {"role": "unit_leader", "sectors": None, "county_code": "46"}
+    example = {"role": "unit_leader", "sectors": None, "county_code": "46", "grouping": "size"}
+    example |= {"kostra_group": "12", "wave": 2020}
     params = {p: example[p] for p in re.findall(r"\$([a-z_]+)", sql)}
     assert list(snapshot.query(name, **params).columns) == columns

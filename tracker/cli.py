@@ -21,10 +21,15 @@ from tracker.data import build, demo
 from tracker.data.db import DatabaseChanged, DatabaseError, open_snapshot
 from tracker.data.importer import ImportRejected, import_files
 from tracker.data.locking import LockTimeout
+from tracker.data.profiles import GROUPINGS
 from tracker.data.settings import DEMO_DIR, MEASURES, TARGET_MODES, SettingsError, load_settings
-from tracker.stats import kpi
+from tracker.present.format import LANGUAGES
+from tracker.present.groups import name_groups
+from tracker.stats import kpi, model_kpi
 
 FORMATS = ("table", "csv", "json")
+#: kpi --estimate: direct shares only, or also the model-based county estimates (county only).
+ESTIMATES = ("direct", "model")
 #: Yes/no columns: "true"/"false" in CSV and tables, JSON booleans (null when empty).
 BOOLEAN_COLUMNS = {"suppressed", "status_settled"}
 
@@ -65,11 +70,23 @@ def _parser() -> argparse.ArgumentParser:
     for name, helptext in (("kpi", "shares per area and wave"), ("progress", "pace and status")):
         p = with_db(sub.add_parser(name, help=helptext))
         levels = kpi.LEVELS if name == "kpi" else ("national", "county")
-        p.add_argument("--by", choices=levels, default="national")
+        p.add_argument("--by", choices=(*levels, *GROUPINGS), default="national")
         p.add_argument("--measure", choices=MEASURES, default="municipalities")
         p.add_argument("--format", choices=FORMATS, default="table")
+        p.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            default="nb",
+            help="language of the names of structure groups (centrality, size, kostra_group)",
+        )
         if name == "kpi":
             p.add_argument("--wave", type=_year_arg, help="one wave (default: all waves)")
+            p.add_argument(
+                "--estimate",
+                choices=ESTIMATES,
+                default="direct",
+                help="model: also the model-based county estimates (only with --by county)",
+            )
         else:
             p.add_argument("--target-mode", choices=TARGET_MODES)
             p.add_argument("--target-year", type=_year_arg)
@@ -135,6 +152,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(report.summary())
         return 0
 
+    model = args.command == "kpi" and args.estimate == "model"
+    if model and args.by != "county":
+        print(
+            f"error: --estimate model is only valid with --by county (not --by {args.by})",
+            file=sys.stderr,
+        )
+        return 2
     try:
         snapshot = open_snapshot(settings.db)
     except DatabaseError as exc:
@@ -142,7 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     columns: tuple[str, ...]
     try:
-        if args.command == "kpi":
+        if model:
+            table = model_kpi.model_table(snapshot.query, args.measure, settings, wave=args.wave)
+            columns = (*kpi.KPI_COLUMNS, *model_kpi.CLI_MODEL_COLUMNS)
+        elif args.command == "kpi":
             table = kpi.kpi_table(snapshot.query, args.by, args.measure, settings, wave=args.wave)
             columns = kpi.KPI_COLUMNS
         else:
@@ -152,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             columns = kpi.PROGRESS_COLUMNS
     finally:
         snapshot.close()
+    if args.by in GROUPINGS:
+        table = name_groups(table, args.by, args.lang)
     sys.stdout.write(render(table.loc[:, list(columns)], args.format))
     return 0
 

@@ -13,6 +13,7 @@ OVERVIEW = "dashboard.py"
 COUNTIES = "pages/fylker.py"
 MUNICIPALITIES = "pages/kommuner.py"
 SECTORS = "pages/sektorer.py"
+MUNICIPALITY_TYPES = "pages/kommunetyper.py"
 METHOD = "pages/metode.py"
 
 #: (script, translation key of its menu name), in menu order.
@@ -21,6 +22,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     (COUNTIES, "nav_counties"),
     (MUNICIPALITIES, "nav_municipalities"),
     (SECTORS, "nav_sectors"),
+    (MUNICIPALITY_TYPES, "nav_municipality_types"),
     (METHOD, "nav_method"),
 )
 
@@ -34,7 +36,7 @@ def url_path(script: str) -> str:
 LANG = "lang"  # nb | en
 MEASURE = "measure"  # municipalities | units
 TARGET = "target"  # absolute | relative
-WAVE = "wave"  # a wave year
+WAVE = "wave"  # a wave year (Oversikt, Fylker, Kommunetyper)
 IMAGE_PRESET = "bilde"  # slide | social | report
 PRESENTATION = "presentasjon"  # 1 = presentation mode
 COUNTY = "fylke"  # county code (Fylker: highlight; Kommuner: the county shown)
@@ -42,6 +44,7 @@ PEERS = "peers"  # comma-separated county codes (Kommuner)
 MUNICIPALITY = "kommune"  # municipality code marked on Kommuner (set by the search)
 SORT = "sort"  # progress table order (Fylker)
 SECTOR_SCOPE = "sektorer"  # all | comparable (Sektorer)
+ESTIMATE = "anslag"  # direct | model (Fylker: direct or model-based county estimates)
 
 #: Page-specific choices that links between pages carry, so moving between pages keeps them.
 CARRIED = (WAVE, COUNTY, PEERS)

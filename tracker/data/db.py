@@ -30,6 +30,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from tracker.data.profiles import municipality_profiles
 from tracker.data.settings import QUERIES_DIR
 
 SCHEMA_VERSION = "1"
@@ -69,6 +70,20 @@ def views_sql() -> str:
 
 
 @functools.cache
+def profile_relation() -> pd.DataFrame:
+    """municipality_code → centrality, size_band, kostra_group (text codes), for the queries."""
+    profiles = municipality_profiles()
+    return pd.DataFrame(
+        {
+            "municipality_code": profiles["municipality_code"],
+            "centrality": profiles["centrality_class"].astype(str),
+            "size_band": profiles["size_band"],
+            "kostra_group": profiles["kostra_group"].astype(str),
+        }
+    )
+
+
+@functools.cache
 def load_query(name: str) -> str:
     """The SQL of ``queries/<name>.sql``; unknown names are refused, never turned into paths."""
     if not _QUERY_NAME.match(name) or name not in query_names():
@@ -89,6 +104,9 @@ def run_query(
         if catalog is not None:
             cursor.execute(f"USE {catalog}")
         cursor.execute(views_sql())
+        # SSB's profiles are reference facts of this program, like the views: registered on the
+        # cursor (zero-copy) rather than stored, so no database needs rebuilding for them.
+        cursor.register("municipality_profile", profile_relation())
         return cursor.execute(load_query(name), params).df()
     finally:
         cursor.close()

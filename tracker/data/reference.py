@@ -15,27 +15,28 @@ ROLES = ("chief_executive", "unit_leader")
 PARTNERS = ("universitet_hogskole", "forskningsinstitutt", "annet")
 
 
-def _read(name: str) -> pd.DataFrame:
+def read_reference(name: str) -> pd.DataFrame:
+    """A CSV file of data/reference/ as text columns (empty cells stay empty strings)."""
     return pd.read_csv(REFERENCE_DIR / name, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
 @functools.cache
 def counties() -> pd.DataFrame:
     """county_code, county_name, official_name (15 counties)."""
-    return _read("counties.csv")
+    return read_reference("counties.csv")
 
 
 @functools.cache
 def municipalities() -> pd.DataFrame:
     """municipality_code, municipality_name, county_code, lon, lat (357 municipalities)."""
-    frame = _read("municipalities.csv")
+    frame = read_reference("municipalities.csv")
     return frame.astype({"lon": float, "lat": float})
 
 
 @functools.cache
 def municipalities_2020() -> pd.DataFrame:
     """The 2020–2023 structure: code_2020, name_2020, county_code_2020, ..., code_2024."""
-    return _read("municipalities_2020.csv")
+    return read_reference("municipalities_2020.csv")
 
 
 @functools.cache
@@ -44,7 +45,7 @@ def code_changes() -> pd.DataFrame:
 
     Users may append rows for codes older than 2020 (see README); the new code must be a 2024 code.
     """
-    return _read("municipality_code_changes.csv").astype({"changed_year": int})
+    return read_reference("municipality_code_changes.csv").astype({"changed_year": int})
 
 
 class ReferenceDataError(ValueError):
@@ -75,7 +76,7 @@ def code_mapping() -> dict[str, str]:
 @functools.cache
 def waves() -> pd.DataFrame:
     """Known survey waves with fieldwork period and source."""
-    return _read("waves.csv").astype({"wave_year": int})
+    return read_reference("waves.csv").astype({"wave_year": int})
 
 
 PUBLISHED_COLUMNS = ("source", "year", "wave", "measure", "value", "note")
@@ -107,7 +108,7 @@ def published_figures() -> pd.DataFrame:
     and all problems are reported at once, naming the row (the header is row 1).
     """
     name = "published_figures.csv"
-    frame = _read(name)
+    frame = read_reference(name)
     if missing := [c for c in PUBLISHED_COLUMNS if c not in frame.columns]:
         raise ReferenceDataError(
             f"data/reference/{name} lacks the column(s) {', '.join(missing)}; "

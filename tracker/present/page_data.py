@@ -7,14 +7,18 @@ functions, so it measures what a page run costs rather than a hand-copied list o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from tracker.data import reference
+from tracker.data.profiles import GROUPINGS, municipality_profiles
 from tracker.data.settings import Settings
-from tracker.stats import kpi
+from tracker.present.group_views import GroupGap, MunicipalityProfile, highest_vs_lowest
+from tracker.present.groups import name_groups
+from tracker.stats import kpi, model_kpi
 from tracker.stats.kpi import QueryFn
 from tracker.stats.published import compare_published
 from tracker.stats.uncertainty import standard_errors
@@ -49,19 +53,34 @@ class CountiesData:
     progress: pd.DataFrame  # one progress row per county, as it stood at the chosen wave
     versus: pd.DataFrame  # each county against Norway at the chosen wave (kpi.versus_national)
     national: pd.DataFrame  # Norway's KPI row at the chosen wave
+    # What the ranking and small multiples draw: the direct KPI rows, or the model-based
+    # estimates shaped as KPI rows (model_kpi.as_kpi_rows), every wave and the chosen one.
+    chart_kpis_all: pd.DataFrame
+    chart_kpis: pd.DataFrame
+    model_fit: pd.DataFrame | None  # model_kpi.model_fit_table when the charts are model-based
 
 
-def counties(query: QueryFn, measure: str, settings: Settings, wave: int) -> CountiesData:
-    """Fylker: every county's shares and progress."""
+def counties(
+    query: QueryFn, measure: str, settings: Settings, wave: int, estimate: str = "direct"
+) -> CountiesData:
+    """Fylker: every county's shares and progress; ``estimate`` 'model' draws the charts from
+    the model-based county estimates (the table, statuses and sentences stay direct)."""
     kpis_all = kpi.kpi_table(query, "county", measure, settings)
     kpis = kpis_all[kpis_all["wave_year"] == wave].reset_index(drop=True)
     national = kpi.kpi_table(query, "national", measure, settings, wave=wave)
+    chart_all, fit = kpis_all, None
+    if estimate == "model":
+        model, fit = model_kpi.model_estimates(query, measure, settings)
+        chart_all = model_kpi.as_kpi_rows(model)
     return CountiesData(
         kpis_all=kpis_all,
         kpis=kpis,
         progress=kpi.progress_table(query, "county", measure, settings, until_wave=wave),
         versus=kpi.versus_national(kpis, national),
         national=national,
+        chart_kpis_all=chart_all,
+        chart_kpis=chart_all[chart_all["wave_year"] == wave].reset_index(drop=True),
+        model_fit=fit,
     )
 
 
@@ -151,9 +170,18 @@ def published_check(query: QueryFn, settings: Settings) -> pd.DataFrame:
 
 
 def data_pack_tables(
-    query: QueryFn, measure: str, settings: Settings, method_data: MethodData
+    query: QueryFn, measure: str, settings: Settings, method_data: MethodData, lang: str = "nb"
 ) -> dict[str, Callable[[], pd.DataFrame]]:
-    """Every table of the data pack, by file name; each is computed only when called."""
+    """Every table of the data pack, by file name; each is computed only when called.
+
+    Structure groups are named in ``lang`` (their codes stay in area_code).
+    """
+    by_group = {
+        f"kpi_{grouping}_{measure}": functools.partial(
+            _named_group_table, query, grouping, measure, settings, lang
+        )
+        for grouping in GROUPINGS
+    }
     return {
         f"kpi_national_{measure}": lambda: kpi.kpi_table(query, "national", measure, settings),
         f"kpi_county_{measure}": lambda: kpi.kpi_table(query, "county", measure, settings),
@@ -166,6 +194,8 @@ def data_pack_tables(
         f"progress_county_{measure}": lambda: kpi.progress_table(
             query, "county", measure, settings
         ),
+        f"kpi_county_model_{measure}": lambda: model_kpi.model_table(query, measure, settings),
+        f"model_fit_{measure}": lambda: model_kpi.model_fit_table(query, measure, settings),
         "kpi_sector_units": lambda: kpi.sector_table(query, settings),
         "partners_units": lambda: query(
             "partners_by_type_and_wave", role=kpi.ROLE_BY_MEASURE["units"], sectors=None
@@ -173,7 +203,14 @@ def data_pack_tables(
         "waves": lambda: method_data.waves,
         "import_log": lambda: method_data.imports,
         "published_figures_check": lambda: published_check(query, settings),
+        **by_group,
     }
+
+
+def _named_group_table(
+    query: QueryFn, grouping: str, measure: str, settings: Settings, lang: str
+) -> pd.DataFrame:
+    return name_groups(kpi.kpi_table(query, grouping, measure, settings), grouping, lang)
 
 
 @dataclass(frozen=True)
@@ -237,3 +274,113 @@ def uncertainty_example(
         versus=versus[versus["area_code"] == code].iloc[0],
         national=national.iloc[0],
     )
+
+
+# --- Kommunetyper and similar municipalities (issue 13) ------------------------------------------
+
+#: The groupings the Kommunetyper page shows, in page order (KOSTRA groups are on Kommuner).
+TYPE_GROUPINGS = ("centrality", "size")
+
+
+@dataclass(frozen=True)
+class GroupingView:
+    grouping: str
+    kpis: pd.DataFrame  # KPI rows of every group (codes in area_code), waves up to the chosen one
+    latest: pd.DataFrame  # the same at the chosen wave
+    versus: pd.DataFrame  # each group against Norway at the chosen wave (kpi.versus_national)
+    gap: GroupGap | None  # highest minus lowest group at the chosen wave
+
+
+@dataclass(frozen=True)
+class MunicipalityTypesData:
+    wave: int
+    national: pd.DataFrame  # Norway's KPI row at the chosen wave
+    views: dict[str, GroupingView]  # by grouping, in TYPE_GROUPINGS order
+
+
+def municipality_types(
+    query: QueryFn, measure: str, settings: Settings, wave: int
+) -> MunicipalityTypesData:
+    """Kommunetyper: the measure by centrality class and by size band, as it stood at ``wave``."""
+    national = kpi.kpi_table(query, "national", measure, settings, wave=wave)
+    views = {}
+    for grouping in TYPE_GROUPINGS:
+        kpis = kpi.kpi_table(query, grouping, measure, settings)
+        kpis = kpis[kpis["wave_year"] <= wave].reset_index(drop=True)
+        latest = kpis[kpis["wave_year"] == wave].reset_index(drop=True)
+        views[grouping] = GroupingView(
+            grouping=grouping,
+            kpis=kpis,
+            latest=latest,
+            versus=kpi.versus_national(latest, national),
+            gap=highest_vs_lowest(latest),
+        )
+    return MunicipalityTypesData(wave=wave, national=national, views=views)
+
+
+@dataclass(frozen=True)
+class SimilarData:
+    municipality: MunicipalityProfile
+    #: KPI rows, every wave, with area_code 'kostra_group' (the municipality's group), 'county'
+    #: (its county) or 'national'; area_name is the group code, the county's name or 'Norge'.
+    shares: pd.DataFrame
+    wave: int  # the wave of the list (the latest)
+    collaborating: pd.DataFrame  # municipalities_collaborating_by_kostra_group, minus itself
+
+
+def similar_municipalities(
+    query: QueryFn, code: str, measure: str, settings: Settings, wave: int
+) -> SimilarData:
+    """Kommuner, for a chosen municipality: its KOSTRA group beside its county and Norway, and
+    the municipalities of the group (any county) that reported collaboration in ``wave``.
+
+    The municipality itself is left out of the list: it is the one looking for others to call.
+    """
+    known = query("municipalities_by_code").set_index("municipality_code").loc[code]
+    profile = municipality_profiles().set_index("municipality_code").loc[code]
+    group, county = str(profile["kostra_group"]), str(known["county_code"])
+    parts = []
+    for level, area in (("kostra_group", group), ("county", county), ("national", "NO")):
+        rows = kpi.kpi_table(query, level, measure, settings)
+        parts.append(rows[rows["area_code"] == area].assign(area_code=level))
+    listed = query(
+        "municipalities_collaborating_by_kostra_group",
+        kostra_group=group,
+        role=kpi.ROLE_BY_MEASURE[measure],
+        wave=wave,
+    )
+    return SimilarData(
+        municipality=MunicipalityProfile(
+            code=code,
+            name=str(known["municipality_name"]),
+            county_code=county,
+            county_name=str(known["county_name"]),
+            population=int(profile["population_2024"]),
+            centrality_class=str(profile["centrality_class"]),
+            kostra_group=group,
+        ),
+        shares=pd.concat(parts, ignore_index=True),
+        wave=wave,
+        collaborating=listed[listed["municipality_code"] != code].reset_index(drop=True),
+    )
+
+
+# --- the method page's model-based county estimates (issue 13, item 4) ---------------------------
+
+
+@dataclass(frozen=True)
+class ModelMethodData:
+    """Metode og data's section on the model: one measure's model estimates and fit, every wave.
+
+    Both come from one :func:`model_kpi.model_estimates` call, so the page's table of σ̂²_u and β̂
+    and what it says about the counties' weights rest on the same fit.
+    """
+
+    estimates: pd.DataFrame  # model_kpi.model_table: county KPI rows plus the model columns
+    fit: pd.DataFrame  # model_kpi.model_fit_table: σ̂²_u, β̂, counties used, … per wave
+
+
+def model_method(query: QueryFn, measure: str, settings: Settings) -> ModelMethodData:
+    """Metode og data: the model-based county estimates of ``measure`` and their fit per wave."""
+    estimates, fit = model_kpi.model_estimates(query, measure, settings)
+    return ModelMethodData(estimates=estimates, fit=fit)

@@ -298,3 +298,16 @@ def municipality_answers(matrix: pd.DataFrame, code: str, lang: str) -> str | No
         return None
     waves = " · ".join(f"{r.wave_year}: {t(f'answer_{r.answer}', lang)}" for r in rows.itertuples())
     return f"{rows['municipality_name'].iloc[0]} ({code}): {waves}"
+
+
+def model_wave_note(fit: pd.DataFrame | None, wave: int, lang: str) -> str:
+    """What the model-based estimates of ``wave`` rest on, when that is not the usual blend:
+    with σ²_u estimated at 0 every county gets the prediction from centrality alone."""
+    if fit is None:
+        return ""
+    row = fit[fit["wave_year"] == wave]
+    if row.empty or pd.isna(row["sigma2_u"].iloc[0]):
+        return t("model_note_unfitted", lang, wave=wave)
+    if float(row["sigma2_u"].iloc[0]) == 0:
+        return t("model_note_synthetic", lang, wave=wave)
+    return ""

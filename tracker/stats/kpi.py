@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tracker.data.profiles import GROUPINGS, group_codes
 from tracker.data.settings import MEASURES, TARGET_MODES, Settings
 from tracker.stats.estimates import estimate_arrays
 from tracker.stats.progress import progress
@@ -66,13 +67,23 @@ def _check_choice(name: str, value: str, options: Sequence[str]) -> None:
 def measure_counts(
     query: QueryFn, level: str, measure: str, sectors: Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """The raw counts per area and wave for one measure (see the queries' header comments)."""
-    _check_choice("level", level, LEVELS)
+    """The raw counts per area and wave for one measure (see the queries' header comments).
+
+    ``level`` is an area level (:data:`LEVELS`) or a structure grouping (:data:`GROUPINGS`).
+    """
+    _check_choice("level", level, LEVELS + GROUPINGS)
     _check_choice("measure", measure, MEASURES)
     params: dict[str, Any] = {
         "role": ROLE_BY_MEASURE[measure],
         "sectors": list(sectors) if sectors is not None else None,
     }
+    if level in GROUPINGS:
+        counts = query("measure_counts_by_group_and_wave", grouping=level, **params)
+        # Groups in their own order (centrality 1–6, size bands upwards, KOSTRA 1–17), which
+        # sorting the codes as text would break ("10" before "2").
+        rank = {code: i for i, code in enumerate(group_codes(level))}
+        order = counts["area_code"].map(rank).to_numpy() * 10_000 + counts["wave_year"].to_numpy()
+        return counts.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
     return query(QUERY_BY_LEVEL[level], **params)
 
 
@@ -118,7 +129,9 @@ def estimates(counts: pd.DataFrame, measure: str, settings: Settings) -> pd.Data
         },
         columns=list(KPI_COLUMNS),
     )
-    return table.sort_values(["area_code", "wave_year"], ignore_index=True)
+    # In the order of the counts: every query sorts by area code and wave, and measure_counts
+    # puts structure groups in their own order.
+    return table.reset_index(drop=True)
 
 
 def sector_table(
@@ -150,7 +163,8 @@ def progress_table(
         kpis = kpis[kpis["wave_year"] <= until_wave]
     rules = simulation_rules(settings)
     rows = []
-    for (code, name), group in kpis.groupby(["area_code", "area_name"], sort=True):
+    # In the KPI rows' order: area codes, or structure groups in their own order.
+    for (code, name), group in kpis.groupby(["area_code", "area_name"], sort=False):
         points = list(zip(group["wave_year"], group["share"], strict=True))
         result = progress(
             [(int(y), None if pd.isna(s) else float(s)) for y, s in points],
