@@ -14,11 +14,16 @@ wave = page.choose_wave(st.sidebar)
 page.show_notices()
 settings = page.settings
 
-data = page_data.overview(page.query, page.measure, settings, wave)
+data = page.load(page_data.overview, page.measure, settings, wave)
 national, national_progress = data.national, data.national_progress
 row = national[national["wave_year"] == wave].iloc[0]
-figures = views.headline(
-    row, national_progress.iloc[0], page.lang, settings.min_n, settings.settled_probability
+figures = page.build(
+    views.headline,
+    row,
+    national_progress.iloc[0],
+    page.lang,
+    settings.min_n,
+    settings.settled_probability,
 )
 
 share_col, change_col, gap_col = st.columns(3)
@@ -42,7 +47,8 @@ st.subheader(page.t("trend_heading"))
 # In relative mode the national target is double the national baseline (when there is one).
 trend_target = national_progress.iloc[0]["target_share"]
 page.chart(
-    charts.national_trend(
+    page.build(
+        charts.national_trend,
         national[national["wave_year"] <= wave],
         target_share=settings.target_share if pd.isna(trend_target) else trend_target,
         baseline_year=settings.baseline_year,
@@ -53,23 +59,26 @@ page.chart(
     page.file_stem("national_trend", wave),
     key="trend",
     summary=figures.summary,
-    table=views.kpi_display_table(national, page.lang),
+    table=page.build(views.kpi_display_table, national, page.lang),
 )
 
 st.subheader(page.t("counties_heading"))
 county_kpis, county_progress = data.county_kpis, data.county_progress
-county_table = views.progress_display_table(county_progress, county_kpis, page.lang, data.versus)
+county_table = page.build(
+    views.progress_display_table, county_progress, county_kpis, page.lang, data.versus
+)
 tiles_col, dots_col = st.columns([5, 6])
 page.chart(
-    county_charts.county_tiles(county_progress, county_kpis, ctx=ctx),
+    page.build(county_charts.county_tiles, county_progress, county_kpis, ctx=ctx),
     page.file_stem("county_status", wave),
     key="tiles",
-    summary=statuses.status_summary(county_progress, page.lang),
+    summary=page.build(statuses.status_summary, county_progress, page.lang),
     table=county_table,
     container=tiles_col,
 )
 page.chart(
-    county_charts.county_dots(
+    page.build(
+        county_charts.county_dots,
         county_kpis,
         county_progress,
         target_share=settings.target_share,
@@ -83,8 +92,8 @@ page.chart(
     key="dots",
     summary=" ".join(
         [
-            views.ranking_summary(county_kpis, page.lang, settings.min_n),
-            statuses.versus_summary(county_kpis, data.versus, page.lang),
+            page.build(views.ranking_summary, county_kpis, page.lang, settings.min_n),
+            page.build(statuses.versus_summary, county_kpis, data.versus, page.lang),
         ]
     ),
     table=county_table,

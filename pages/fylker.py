@@ -23,7 +23,7 @@ page.show_notices()
 settings = page.settings
 relative = page.target_mode == "relative"
 
-data = page_data.counties(page.query, page.measure, settings, wave, estimate)
+data = page.load(page_data.counties, page.measure, settings, wave, estimate)
 kpis_all, kpis, progress, versus = data.kpis_all, data.kpis, data.progress, data.versus
 definition = page.t(f"definition_{page.measure}")
 if model:  # model-based estimates are labelled as such on every chart and image
@@ -32,7 +32,7 @@ ctx = page.chart_context(definition, [w for w in page.waves if w <= wave])
 # Exported images of model-based charts say so in their file names too.
 stem_parts = [page.t("file_model")] if model else []
 
-quotes = statuses.quote_sentences(kpis, progress, versus, page.lang, settings.min_n)
+quotes = page.build(statuses.quote_sentences, kpis, progress, versus, page.lang, settings.min_n)
 if highlight:
     chosen = kpis[kpis["area_code"] == highlight].iloc[0]
     st.markdown(f"**{escape_markdown(quotes[highlight])}**")
@@ -53,7 +53,8 @@ if model:
         " ".join([page.t("model_note"), views.model_wave_note(data.model_fit, wave, page.lang)])
     )
 page.chart(
-    county_charts.county_dots(
+    page.build(
+        county_charts.county_dots,
         data.chart_kpis,
         progress,
         target_share=settings.target_share,
@@ -69,8 +70,8 @@ page.chart(
     key="ranking",
     summary=" ".join(
         [
-            views.ranking_summary(data.chart_kpis, page.lang, settings.min_n),
-            statuses.versus_summary(kpis, versus, page.lang),
+            page.build(views.ranking_summary, data.chart_kpis, page.lang, settings.min_n),
+            page.build(statuses.versus_summary, kpis, versus, page.lang),
         ]
     ),
 )
@@ -85,14 +86,15 @@ sort_by = page.url.choice(
     container=st,
     widget="selectbox",
 )
-ordered = views.sort_progress(progress, sort_by)
-table = views.progress_display_table(ordered, kpis, page.lang, versus)
+ordered = page.build(views.sort_progress, progress, sort_by)
+table = page.build(views.progress_display_table, ordered, kpis, page.lang, versus)
 st.table(views.highlight_rows(table, ordered["area_code"] == highlight))
 page.show_notices()
 
 st.subheader(page.t("multiples_heading"))
 page.chart(
-    county_charts.county_small_multiples(
+    page.build(
+        county_charts.county_small_multiples,
         data.chart_kpis_all[data.chart_kpis_all["wave_year"] <= wave],
         progress,
         target_share=settings.target_share,
@@ -102,8 +104,8 @@ page.chart(
     ),
     page.file_stem("county_trends", wave, *stem_parts),
     key="multiples",
-    summary=statuses.status_summary(progress, page.lang),
-    table=views.kpi_display_table(data.chart_kpis_all, page.lang),
+    summary=page.build(statuses.status_summary, progress, page.lang),
+    table=page.build(views.kpi_display_table, data.chart_kpis_all, page.lang),
 )
 if not page.presenting:  # presentation mode shows content only, no expanders
     with st.expander(page.t("quote_heading")):

@@ -64,7 +64,7 @@ if search.strip():
     if len(found) > 8:
         st.caption(page.t("search_more", n=len(found) - 8))
 
-data = page_data.municipalities(page.query, county, page.measure)
+data = page.load(page_data.municipalities, county, page.measure)
 matrix = data.matrix
 st.subheader(page.t("matrix_heading", county=names[county]))
 st.caption(page.t(f"matrix_caption_{page.measure}"))
@@ -89,14 +89,15 @@ if not marked:
         st.info(page.t("similar_hint"), icon=":material/travel_explore:")
 else:
     latest = page.waves[-1]
-    similar = page_data.similar_municipalities(page.query, marked, page.measure, settings, latest)
+    similar = page.load(page_data.similar_municipalities, marked, page.measure, settings, latest)
     profile = similar.municipality
     group = group_name("kostra_group", profile.kostra_group, page.lang)
     st.markdown(escape_markdown(group_views.profile_sentence(profile, page.lang)))
     st.caption(page.t("similar_caption"))
     shares = group_views.similar_shares(similar.shares, profile, page.lang)
     page.chart(
-        group_charts.similar_chart(
+        page.build(
+            group_charts.similar_chart,
             shares,
             group=group,
             county=profile.county_name,
@@ -107,7 +108,7 @@ else:
         page.file_stem("similar", profile.name),
         key="similar",
         summary=group_views.similar_summary(shares, latest, page.lang),
-        table=views.kpi_display_table(shares, page.lang),
+        table=page.build(views.kpi_display_table, shares, page.lang),
     )
     st.markdown(f"**{escape_markdown(page.t('similar_list_heading', group=group, wave=latest))}**")
     st.caption(page.t(f"similar_list_caption_{page.measure}", wave=latest))
@@ -126,7 +127,7 @@ if not peers:
         st.info(page.t("peers_hint"), icon=":material/compare_arrows:")
 else:
     latest = page.waves[-1]
-    peer_data = page_data.peers(page.query, page.measure, settings)
+    peer_data = page.load(page_data.peers, page.measure, settings)
     kpis_all, progress = peer_data.kpis_all, peer_data.progress
     chosen = [county, *peers]
     ctx = page.chart_context(page.t(f"definition_{page.measure}"), page.waves)
@@ -134,7 +135,8 @@ else:
     trend_col, latest_col = st.columns(2)
     peer_kpis = kpis_all[kpis_all["area_code"].isin(chosen)]
     page.chart(
-        charts.trend_lines(
+        page.build(
+            charts.trend_lines,
             peer_kpis,
             chosen,
             title=page.t("chart_peers_title"),
@@ -143,14 +145,15 @@ else:
         ),
         page.file_stem("peer_trends", names[county]),
         key="peer_trends",
-        table=views.kpi_display_table(peer_kpis, page.lang),
+        table=page.build(views.kpi_display_table, peer_kpis, page.lang),
         container=trend_col,
     )
     latest_kpis = kpis_all[(kpis_all["wave_year"] == latest) & kpis_all["area_code"].isin(chosen)]
     latest_versus = peer_data.versus[peer_data.versus["wave_year"] == latest]
     national_latest = peer_data.national[peer_data.national["wave_year"] == latest]
     page.chart(
-        county_charts.county_dots(
+        page.build(
+            county_charts.county_dots,
             latest_kpis,
             progress[progress["area_code"].isin(chosen)],
             target_share=settings.target_share,
@@ -165,14 +168,15 @@ else:
         key="peer_latest",
         summary=" ".join(
             [
-                views.ranking_summary(latest_kpis, page.lang, settings.min_n),
-                statuses.versus_summary(latest_kpis, latest_versus, page.lang),
+                page.build(views.ranking_summary, latest_kpis, page.lang, settings.min_n),
+                page.build(statuses.versus_summary, latest_kpis, latest_versus, page.lang),
             ]
         ),
         container=latest_col,
     )
     st.table(
-        views.progress_display_table(
+        page.build(
+            views.progress_display_table,
             progress[progress["area_code"].isin(chosen)],
             latest_kpis,
             page.lang,

@@ -13,13 +13,14 @@ page.show_notices()
 settings = page.settings
 st.caption(page.t("types_intro"))
 
-data = page_data.municipality_types(page.query, page.measure, settings, wave)
+data = page.load(page_data.municipality_types, page.measure, settings, wave)
 national_share = data.national["share"].iloc[0] if not data.national.empty else None
 ctx = page.chart_context(page.t(f"definition_{page.measure}"), [w for w in page.waves if w <= wave])
 for grouping, view in data.views.items():
     st.subheader(page.t(f"types_heading_{grouping}"))
     page.chart(
-        group_charts.grouping_chart(
+        page.build(
+            group_charts.grouping_chart,
             view.kpis,
             grouping,
             ctx=ctx,
@@ -29,15 +30,22 @@ for grouping, view in data.views.items():
         ),
         page.file_stem(f"types_{grouping}", wave),
         key=f"types_{grouping}",
-        summary=group_views.grouping_summary(
-            view.latest, grouping, wave, page.lang, settings.min_n
+        summary=page.build(
+            group_views.grouping_summary, view.latest, grouping, wave, page.lang, settings.min_n
         ),
-        table=group_views.grouping_table(view.kpis, grouping, page.lang),
+        table=page.build(group_views.grouping_table, view.kpis, grouping, page.lang),
     )
     sentences = [
-        group_views.gap_sentence(view.gap, grouping, wave, page.lang),
-        group_views.versus_sentence(
-            view.latest, view.versus, data.national, grouping, wave, page.lang, settings.min_n
+        page.build(group_views.gap_sentence, view.gap, grouping, wave, page.lang),
+        page.build(
+            group_views.versus_sentence,
+            view.latest,
+            view.versus,
+            data.national,
+            grouping,
+            wave,
+            page.lang,
+            settings.min_n,
         ),
     ]
     st.markdown("\n".join(f"- {escape_markdown(s)}" for s in sentences))

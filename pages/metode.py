@@ -31,7 +31,7 @@ st.markdown(
     )
 )
 st.markdown(f"**{page.t('waves_heading')}**")
-data = page_data.method(page.query)
+data = page.load(page_data.method)
 waves = data.waves
 st.dataframe(
     waves.rename(
@@ -66,7 +66,7 @@ st.subheader(page.t("method_uncertainty_heading"))
 st.markdown(method_example.explanation(settings, page.lang))
 st.markdown(f"**{page.t('method_example_heading')}**")
 example = method_example.worked_example(
-    page_data.uncertainty_example(page.query, page.measure, settings),
+    page.load(page_data.uncertainty_example, page.measure, settings),
     page.measure,
     settings,
     page.lang,
@@ -80,7 +80,7 @@ else:
 
 st.subheader(page.t("method_model_heading"))
 model = model_view.model_section(
-    page_data.model_method(page.query, page.measure, settings), page.measure, settings, page.lang
+    page.load(page_data.model_method, page.measure, settings), page.measure, settings, page.lang
 )
 st.markdown(model.explanation)
 st.markdown(f"**{model.table_heading}**")
@@ -99,7 +99,7 @@ st.markdown(page.t("published_intro"))
 st.caption(page.t("published_caption_demo" if kind == "demo" else "published_caption_survey"))
 st.dataframe(
     published_view.published_display_table(
-        page_data.published_check(page.query, settings), page.lang, settings.min_n
+        page.load(page_data.published_check, settings), page.lang, settings.min_n
     ),
     hide_index=True,
 )

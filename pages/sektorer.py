@@ -24,7 +24,7 @@ st.caption(page.t("sectors_scope_note"))
 settings = page.settings
 sectors = list(reference.SECTORS_IN_EVERY_WAVE) if scope == "comparable" else None
 
-data = page_data.sectors(page.query, settings, sectors)
+data = page.load(page_data.sectors, settings, sectors)
 by_sector = data.by_sector
 overall = data.overall.assign(area_code="all")
 names = {code: page.t(f"sector_{code}") for code in ["all", *reference.SECTORS]}
@@ -36,7 +36,8 @@ st.subheader(page.t("sectors_heading"))
 latest = lines[lines["wave_year"] == page.waves[-1]]
 named = lines.assign(area_name=lines["area_code"].map(names))
 page.chart(
-    charts.trend_lines(
+    page.build(
+        charts.trend_lines,
         lines,
         order,
         title=page.t("chart_sectors_title"),
@@ -46,10 +47,14 @@ page.chart(
     ),
     page.file_stem(f"sectors_{scope}"),
     key="sectors",
-    summary=views.ranking_summary(
-        latest[latest["area_code"] != "all"], page.lang, settings.min_n, names
+    summary=page.build(
+        views.ranking_summary,
+        latest[latest["area_code"] != "all"],
+        page.lang,
+        settings.min_n,
+        names,
     ),
-    table=views.kpi_display_table(named, page.lang).rename(
+    table=page.build(views.kpi_display_table, named, page.lang).rename(
         columns={page.t("col_area"): page.t("col_sector")}
     ),
 )
@@ -58,7 +63,7 @@ st.subheader(page.t("partners_heading"))
 partners = data.partners
 partner_ctx = page.chart_context(page.t("partners_subtitle"), page.waves)
 page.chart(
-    charts.partner_shares(partners, ctx=partner_ctx),
+    page.build(charts.partner_shares, partners, ctx=partner_ctx),
     page.file_stem(f"partners_{scope}"),
     key="partners",
     table=views.partner_display_table(partners, page.lang),

@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker.app import chart_block, contract
+from tracker.app import chart_block, contract, view_cache
 from tracker.app.data_access import cached_query, open_database, watch_database
 from tracker.app.url_state import UrlState, link_state, page_state, presenting
 from tracker.data.db import Snapshot
@@ -35,6 +35,7 @@ from tracker.present.i18n import DEFAULT_LANGUAGE, t
 from tracker.present.markdown import escape_markdown
 
 APP_DIR = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
 
 #: Hides every piece of Streamlit chrome and enlarges type for a clean 1920×1080 screenshot.
 PRESENTATION_CSS = """
@@ -107,6 +108,17 @@ class Page:
             error = escape_markdown(str(exc))
             st.error(self.t("db_damaged", path=str(snap.path), error=error))
             st.stop()
+
+    def load(self, loader: Callable[..., T], *args: Any) -> T:
+        """``loader(self.query, *args)`` (a ``page_data`` function), shared by every session
+        that asks for the same view of the same database version (see ``view_cache``)."""
+        snap = self.snapshot
+        return view_cache.load(str(snap.path), snap.version, loader, self.query, *args)
+
+    def build(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``function(*args, **kwargs)`` (a pure chart builder, display table or summary), made
+        once per distinct content of its arguments and shared (see ``view_cache``)."""
+        return view_cache.build(function, *args, **kwargs)
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
