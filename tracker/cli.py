@@ -1,4 +1,4 @@
-"""Command line: ``python -m tracker {build,import,kpi,progress,demo-files}``.
+"""Command line: ``python -m tracker {build,import,kpi,progress,demo-files,serve}``.
 
 Exit status: 0 success, 2 bad input (nothing changed), 1 when the database cannot be read or
 another import kept it locked for longer than TRACKER_IMPORT_WAIT_SECONDS (nothing changed).
@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
         description="The 30 % tracker: build the database, import survey files, print KPIs.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    # Listed for --help only: main() hands "serve" and its options to Streamlit before parsing.
+    sub.add_parser(
+        "serve",
+        help="start the dashboard as deployed: streamlit run dashboard.py plus a warm-up; "
+        "further options go to Streamlit (e.g. --server.port 8501)",
+    )
 
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("--db", type=Path, help="database file (default: $TRACKER_DB or data/)")
@@ -98,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:
+        # Everything after "serve" belongs to Streamlit, so it bypasses this parser.
+        from tracker.app.serve import serve
+
+        return serve(argv[1:])
     args = _parser().parse_args(argv)
     try:
         settings = load_settings().with_overrides(

@@ -33,13 +33,18 @@ def open_database(settings: Settings, lang: str) -> Snapshot:
     if file_version(path) is None:
         _build_demo_once(settings, lang, "building_demo", lambda p: file_version(p) is None)
     try:
-        return _snapshot(str(path), file_version(path))
+        return cached_snapshot(path)
     except DatabaseError as exc:
         if not _is_outdated_demo(exc):
             st.error(t(f"db_{exc.reason}", lang, path=str(path), error=escape_markdown(str(exc))))
             st.stop()
     # A demo database from an older version holds nothing that cannot be regenerated.
     _build_demo_once(settings, lang, "rebuilding_demo", _outdated_demo_at)
+    return cached_snapshot(path)
+
+
+def cached_snapshot(path: Path) -> Snapshot:
+    """The snapshot of the file's current version, shared by every session (no UI on errors)."""
     return _snapshot(str(path), file_version(path))
 
 
