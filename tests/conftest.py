@@ -38,7 +38,7 @@ from tracker.data.importer import ImportReport, import_files  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 #: Markers whose tests are slow by nature (a server, a browser, a minute of load).
-SLOW_MARKERS = ("browser", "load")
+SLOW_MARKERS = ("browser", "load", "cluster")
 
 
 def draws_images(item: pytest.Item) -> bool:

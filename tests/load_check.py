@@ -16,6 +16,12 @@ What it does:
 4. Halfway through, imports a new wave (2026) with ``python -m tracker import`` while the users
    keep working.
 
+With ``--url http://127.0.0.1:PORT`` it drives a deployment that is already running (for example
+deploy/local-cluster.sh's nginx) instead of starting its own server: ``--db PATH`` names the
+database that deployment reads (the CLI's expectations are computed from it, and the new wave is
+imported into it halfway unless ``--no-import``), and ``--server-log PATH`` (repeatable) names logs
+to search for tracebacks.
+
 Counted as errors: an exception element, an ``st.error`` box, ``page_not_found``, a run that
 does not finish within the run timeout, a dropped connection, a headline share that differs from
 the CLI's, a run that starts more than ``TRACKER_RELOAD_SECONDS`` + 1 s after the import finished
@@ -42,6 +48,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -116,6 +123,14 @@ class LoadConfig:
     #: project's modules from sys.modules while other sessions' runs import them, which fails
     #: those runs with KeyError / AttributeError (a Streamlit development feature, not load).
     watch_files: bool = False
+    #: Drive this running deployment ("http://127.0.0.1:8080") instead of starting a server.
+    url: str | None = None
+    #: With ``url``: the database that deployment reads (expectations, midway import).
+    db: Path | None = None
+    #: Import the new wave halfway (off: only the numbers are checked, against ``db`` as it is).
+    do_import: bool = True
+    #: With ``url``: server logs searched for tracebacks at the end.
+    server_logs: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -142,6 +157,13 @@ class LoadReport:
     users_saw_new_wave: dict[int, float] = field(default_factory=dict)
     server_log: Path | None = None
     server_tracebacks: list[str] = field(default_factory=list)
+    #: Websockets that broke under a user (also counted in ``errors``), e.g. a replica killed.
+    connections_lost: int = 0
+    users_lost_connection: set[int] = field(default_factory=set)
+    #: Users who lost a connection and later had a run without errors (on a new session).
+    users_recovered: set[int] = field(default_factory=set)
+    #: Headline shares that differed from the CLI's (also in ``errors``).
+    wrong_numbers: int = 0
 
     def error(self, text: str) -> None:
         self.errors.append(text)
@@ -151,18 +173,28 @@ class LoadReport:
         return (
             f"load check {verdict}: {self.users_started} concurrent sessions "
             f"({self.sessions_opened} opened), {self.page_runs} page runs in {self.elapsed:.0f} s, "
-            f"{len(self.errors)} errors, {self.numbers_checked} headline numbers checked, "
-            f"{len(self.users_saw_new_wave)}/{self.users_started} sessions saw wave {NEW_WAVE}"
+            f"{len(self.errors)} errors, {self.numbers_checked} headline numbers checked"
+            + (
+                f", {len(self.users_saw_new_wave)}/{self.users_started} sessions saw wave "
+                f"{NEW_WAVE}"
+                if self.config.do_import
+                else ""
+            )
         )
 
     def text(self) -> str:
         cfg = self.config
         pages = ", ".join(f"{page} {self.runs_by_page[page]}" for page in cfg.pages)
         actions = ", ".join(f"{name} {n}" for name, n in sorted(self.actions.items()))
+        target = (
+            f"the deployment at {cfg.url} (reload timer assumed {cfg.reload_seconds} s)"
+            if cfg.url
+            else f"one Streamlit server (TRACKER_RELOAD_SECONDS={cfg.reload_seconds}, "
+            f"file watcher {'on' if cfg.watch_files else 'off'})"
+        )
         lines = [
             f"Load check: {cfg.sessions} concurrent websocket sessions for {cfg.seconds:.0f} s "
-            f"against one Streamlit server (TRACKER_RELOAD_SECONDS={cfg.reload_seconds}, "
-            f"file watcher {'on' if cfg.watch_files else 'off'})",
+            f"against {target}",
             f"  sessions: {self.users_started} users, {self.sessions_opened} websocket sessions "
             "opened",
             f"  page runs: {self.page_runs} ({pages}); {self.automatic_runs} started by the "
@@ -199,6 +231,11 @@ class LoadReport:
                 f"{self.users_started}{seen}; {len(self.users_checked_after_import)} were "
                 f"checked after the {cfg.reload_seconds + 1} s grace period"
             )
+        lines.append(
+            f"  connections lost: {self.connections_lost} ({len(self.users_lost_connection)} "
+            f"users; {len(self.users_recovered & self.users_lost_connection)} of them had an "
+            f"error-free run afterwards); wrong headline numbers: {self.wrong_numbers}"
+        )
         lines.append(f"  errors: {len(self.errors)}")
         shown = Counter(self.errors)
         for text, n in shown.most_common(20):
@@ -283,11 +320,22 @@ class Prepared:
     after: Expectations
 
 
-def prepare(workdir: Path) -> Prepared:
-    """Survey database, the new wave's file and the CLI's numbers before and after importing it."""
-    db = workdir / "survey.duckdb"
-    import_files(sorted(DEMO_DIR.glob("*.csv")), db, kind="survey")
+def prepare(workdir: Path, db: Path | None = None, *, do_import: bool = True) -> Prepared:
+    """Survey database, the new wave's file and the CLI's numbers before and after importing it.
+
+    ``db``: an existing database (a running deployment's), left as it is; otherwise one is built
+    from the demo files in ``workdir``. Without ``do_import`` the numbers are the CLI's for the
+    database as it is, before and after alike.
+    """
+    if db is None:
+        db = workdir / "survey.duckdb"
+        import_files(sorted(DEMO_DIR.glob("*.csv")), db, kind="survey")
     new_wave = write_new_wave(workdir / f"survey_{NEW_WAVE}.csv")
+    if not do_import:
+        table: Expectations = {}
+        for measure in MEASURES:
+            table.update(cli_expectations(db, measure))
+        return Prepared(db, new_wave, table, table)
     copy = workdir / "after-import.duckdb"
     shutil.copyfile(db, copy)
     done = import_wave(copy, new_wave)
@@ -371,10 +419,15 @@ def check_headline(run: Run, table: Expectations) -> tuple[str | None, str | Non
 
 
 class LoadRun:
-    def __init__(self, config: LoadConfig, prepared: Prepared, port: int) -> None:
+    def __init__(
+        self, config: LoadConfig, prepared: Prepared, port: int, host: str = "127.0.0.1"
+    ) -> None:
         self.config = config
         self.prepared = prepared
         self.port = port
+        self.host = host
+        #: User → when their websocket was last lost.
+        self.lost_at: dict[int, float] = {}
         self.report = LoadReport(config)
         self.start = 0.0
         self.deadline = 0.0
@@ -387,8 +440,10 @@ class LoadRun:
         self.start = time.monotonic()
         self.deadline = self.start + self.config.seconds
         users = [asyncio.create_task(self.user(i)) for i in range(self.config.sessions)]
-        importer = asyncio.create_task(self.import_halfway())
-        await asyncio.gather(*users, importer)
+        tasks = [*users]
+        if self.config.do_import:
+            tasks.append(asyncio.create_task(self.import_halfway()))
+        await asyncio.gather(*tasks)
         self.report.elapsed = time.monotonic() - self.start
         return self.report
 
@@ -443,7 +498,9 @@ class LoadRun:
             step = "open"
             try:
                 if client is None:
-                    client = StreamlitClient(self.port, run_timeout=self.config.run_timeout)
+                    client = StreamlitClient(
+                        self.port, self.host, run_timeout=self.config.run_timeout
+                    )
                     await client.connect()
                     self.report.sessions_opened += 1
                     self.record(user, await client.open(path, query), "open")
@@ -465,6 +522,10 @@ class LoadRun:
                     type(exc), f"client failure {type(exc).__name__}"
                 )
                 self.report.error(f"user {user} {where} ({step}): {kind}: {exc}")
+                if isinstance(exc, ConnectionLost):
+                    self.report.connections_lost += 1
+                    self.report.users_lost_connection.add(user)
+                    self.lost_at[user] = time.monotonic()
                 if client is not None:
                     await client.close()
                     client = None
@@ -509,8 +570,12 @@ class LoadRun:
         where = f"user {user} {script} ?{run.query_string or run.query_sent} ({step})"
         for problem in run.errors:
             report.error(f"{where}: {problem}")
+        if user in self.lost_at and not run.errors and run.started > self.lost_at[user]:
+            report.users_recovered.add(user)
 
-        new = shows_new_wave(run)
+        # Without an import the database keeps its waves: nothing to watch for, every number
+        # is checked against the CLI's table for the database as it is.
+        new = shows_new_wave(run) if self.config.do_import else None
         cutoff = (
             None
             if self.import_finished is None
@@ -536,6 +601,7 @@ class LoadRun:
                 report.checked_by_kind[checked] += 1
             if problem:
                 report.error(f"{where}: {problem}")
+                report.wrong_numbers += checked is not None
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -572,10 +638,39 @@ def _workdir(path: Path | None) -> Iterator[Path]:
         yield Path(tmp)
 
 
+def _add_server_tracebacks(report: LoadReport, log: str) -> None:
+    found = server_log_tracebacks(log)
+    report.server_tracebacks += found
+    # Script exceptions are logged too; only the ones no page showed are new errors.
+    shown = "\n".join(report.errors)
+    for line in found:
+        if line not in shown:
+            report.error(f"server log: {line}")
+
+
+def run_against_url(config: LoadConfig) -> LoadReport:
+    """The load against an already running deployment (``config.url``, ``config.db``)."""
+    assert config.url is not None
+    if config.db is None:
+        raise ValueError("--url needs --db: the database the deployment reads")
+    address = urlsplit(config.url)
+    if address.scheme != "http" or not address.hostname:
+        raise ValueError(f"--url must look like http://127.0.0.1:8080, not {config.url!r}")
+    with _workdir(config.workdir) as workdir:
+        prepared = prepare(workdir, config.db, do_import=config.do_import)
+        run = LoadRun(config, prepared, address.port or 80, address.hostname)
+        report = asyncio.run(run.main())
+    for path in config.server_logs:
+        _add_server_tracebacks(report, path.read_text(encoding="utf-8", errors="replace"))
+    return report
+
+
 def run_load_check(config: LoadConfig) -> LoadReport:
     """Prepare, start the server, run the load and return the report (errors are in it)."""
+    if config.url is not None:
+        return run_against_url(config)
     with _workdir(config.workdir) as workdir:
-        prepared = prepare(workdir)
+        prepared = prepare(workdir, do_import=config.do_import)
         log = workdir / "streamlit.log"
         env = {"TRACKER_RELOAD_SECONDS": str(config.reload_seconds)}
         if not config.watch_files:
@@ -583,12 +678,7 @@ def run_load_check(config: LoadConfig) -> LoadReport:
         with StreamlitServer(prepared.db, log, env=env) as server:
             report = asyncio.run(LoadRun(config, prepared, server.port).main())
         report.server_log = log if config.workdir is not None else None
-        report.server_tracebacks = server_log_tracebacks(server.log())
-        # Script exceptions are logged too; only the ones no page showed are new errors.
-        shown = "\n".join(report.errors)
-        for line in report.server_tracebacks:
-            if line not in shown:
-                report.error(f"server log: {line}")
+        _add_server_tracebacks(report, server.log())
         return report
 
 
@@ -607,7 +697,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--watch-files", action="store_true", help="keep Streamlit's source file watcher on"
     )
+    parser.add_argument(
+        "--url", help="drive this running deployment (http://127.0.0.1:PORT) instead of a server"
+    )
+    parser.add_argument("--db", type=Path, help="with --url: the database the deployment reads")
+    parser.add_argument(
+        "--no-import", action="store_true", help=f"do not import wave {NEW_WAVE} halfway"
+    )
+    parser.add_argument(
+        "--server-log",
+        type=Path,
+        action="append",
+        default=[],
+        help="with --url: a server log to search for tracebacks (repeatable)",
+    )
     args = parser.parse_args(argv)
+    if args.url and args.db is None:
+        parser.error("--url needs --db (the database the deployment reads)")
     config = LoadConfig(
         sessions=args.sessions,
         seconds=args.seconds,
@@ -617,6 +723,10 @@ def main(argv: list[str] | None = None) -> int:
         pages=tuple(args.pages),
         workdir=args.workdir,
         watch_files=args.watch_files,
+        url=args.url,
+        db=args.db,
+        do_import=not args.no_import,
+        server_logs=tuple(args.server_log),
     )
     report = run_load_check(config)
     text = report.text()

@@ -44,6 +44,7 @@ import asyncio
 import contextlib
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -232,9 +233,17 @@ def _widget(kind: str, element: Any) -> Widget:
 class StreamlitClient:
     """One browser tab: one websocket, one Streamlit session."""
 
-    def __init__(self, port: int, host: str = "127.0.0.1", run_timeout: float = RUN_TIMEOUT_S):
+    def __init__(
+        self,
+        port: int,
+        host: str = "127.0.0.1",
+        run_timeout: float = RUN_TIMEOUT_S,
+        headers: Mapping[str, str] | None = None,
+    ):
         self.url = f"ws://{host}:{port}{STREAM_PATH}"
         self.run_timeout = run_timeout
+        #: Extra handshake headers, e.g. a load balancer's sticky-session cookie.
+        self.headers = dict(headers or {})
         self.query_string = ""
         self.page_script_hash = ""
         self.page = ""
@@ -252,7 +261,11 @@ class StreamlitClient:
 
     async def connect(self) -> StreamlitClient:
         self._ws = await websockets.connect(
-            self.url, subprotocols=["streamlit"], max_size=None, open_timeout=30
+            self.url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=30,
+            additional_headers=self.headers or None,
         )
         self._reader = asyncio.create_task(self._read(), name="streamlit-ws-reader")
         return self
