@@ -5,12 +5,38 @@ import streamlit as st
 
 from tracker.app import contract
 from tracker.app.frame import page_setup
-from tracker.present import charts, county_charts, page_data, statuses, views
+from tracker.present import (
+    charts,
+    county_charts,
+    county_map,
+    page_data,
+    statuses,
+    verdict,
+    views,
+)
 from tracker.present.markdown import escape_markdown
 
-page = page_setup("overview_heading", contract.OVERVIEW)
-st.caption(page.t("app_tagline"))
+# The heading and tagline follow the target mode: "30 %-målet" would contradict "double your own".
+page = page_setup(
+    "overview_heading", contract.OVERVIEW, relative_title_key="overview_heading_relative"
+)
+relative = page.target_mode == "relative"
+st.caption(
+    page.t(
+        "app_tagline_relative" if relative else "app_tagline",
+        baseline=page.settings.baseline_year,
+    )
+)
 wave = page.choose_wave(st.sidebar)
+# The tile grid is the compact view; the map draws Kartverket's county outlines instead.
+map_view = page.url.choice(
+    contract.MAP_VIEW,
+    ("tiles", *county_map.COLOUR_BY),
+    "tiles",
+    page.t("map_view_label"),
+    lambda key: page.t(f"map_view_{key}"),
+    container=st.sidebar,
+)
 page.show_notices()
 settings = page.settings
 
@@ -26,6 +52,19 @@ figures = page.build(
     settings.settled_probability,
 )
 
+# The answer first, in plain words; the pace figures behind it are its help text.
+st.markdown(
+    escape_markdown(
+        page.build(verdict.sentence, national_progress.iloc[0], page.lang, settings.target_year)
+    ),
+    help=figures.pace_help,
+)
+if page.measure == "units":
+    coverage = page.load(page_data.sector_coverage, settings.baseline_year)
+    warning = page.build(verdict.coverage_warning, *coverage, settings.baseline_year, page.lang)
+    if warning:
+        st.warning(warning, icon=":material/compare_arrows:")
+
 share_col, change_col, gap_col = st.columns(3)
 share_col.metric(page.t("kpi_share", wave=wave), figures.share, help=figures.share_help)
 change_col.metric(page.t("kpi_change", year=settings.baseline_year), figures.change)
@@ -40,7 +79,6 @@ st.markdown(
     ),
     help=f"{figures.status_help} {figures.pace_help}",
 )
-st.caption(f"{figures.share_help} {figures.pace_help}")
 
 ctx = page.chart_context(page.t(f"definition_{page.measure}"), [w for w in page.waves if w <= wave])
 st.subheader(page.t("trend_heading"))
@@ -68,14 +106,36 @@ county_table = page.build(
     views.progress_display_table, county_progress, county_kpis, page.lang, data.versus
 )
 tiles_col, dots_col = st.columns([5, 6])
-page.chart(
-    page.build(county_charts.county_tiles, county_progress, county_kpis, ctx=ctx),
-    page.file_stem("county_status", wave),
-    key="tiles",
-    summary=page.build(statuses.status_summary, county_progress, page.lang),
-    table=county_table,
-    container=tiles_col,
-)
+status_summary = page.build(statuses.status_summary, county_progress, page.lang)
+if map_view == "tiles":
+    page.chart(
+        page.build(county_charts.county_tiles, county_progress, county_kpis, ctx=ctx),
+        page.file_stem("county_status", wave),
+        key="tiles",
+        summary=status_summary,
+        table=county_table,
+        container=tiles_col,
+    )
+else:
+    page.chart(
+        page.build(
+            county_map.county_map,
+            county_progress,
+            county_kpis,
+            ctx=ctx,
+            colour_by=map_view,
+            # Relative mode has one target per county: no single target on the share scale.
+            target_share=None if page.target_mode == "relative" else settings.target_share,
+            min_n=settings.min_n,
+        ),
+        page.file_stem(f"county_map_{map_view}", wave),
+        key="county_map",
+        summary=status_summary
+        if map_view == "status"
+        else page.build(views.ranking_summary, county_kpis, page.lang, settings.min_n),
+        table=county_table,
+        container=tiles_col,
+    )
 page.chart(
     page.build(
         county_charts.county_dots,

@@ -52,6 +52,8 @@ if model:
     st.info(
         " ".join([page.t("model_note"), views.model_wave_note(data.model_fit, wave, page.lang)])
     )
+    if page.disclosure.public:  # counties below the limit show "skjult" instead of an estimate
+        st.info(page.disclosure.notice("model", page.lang), icon=":material/lock:")
 page.chart(
     page.build(
         county_charts.county_dots,

@@ -64,23 +64,29 @@ if search.strip():
     if len(found) > 8:
         st.caption(page.t("search_more", n=len(found) - 8))
 
-data = page.load(page_data.municipalities, county, page.measure)
-matrix = data.matrix
-st.subheader(page.t("matrix_heading", county=names[county]))
-st.caption(page.t(f"matrix_caption_{page.measure}"))
-marked_line = views.municipality_answers(matrix, marked, page.lang) if marked else None
-if marked_line:
-    st.markdown(f"**{escape_markdown(marked_line)}**")
-st.table(views.answer_matrix_table(matrix, page.lang, highlight=marked or None))
-
-never = data.never
-total = matrix["municipality_code"].nunique()
-st.subheader(page.t("never_heading", n=len(never), total=total))
-if never.empty:
-    st.caption(page.t("never_none"))
+disclosure = page.disclosure
+if not disclosure.municipality_answers:
+    # A public site says what it leaves out and why, instead of silently dropping the sections;
+    # the answers are not even loaded.
+    st.info(disclosure.notice("municipalities", page.lang), icon=":material/lock:")
 else:
-    never = never.sort_values("municipality_name", key=views.norwegian_sort_key)
-    st.dataframe(views.never_display_table(never, page.lang), hide_index=True, width="content")
+    data = page.load(page_data.municipalities, county, page.measure)
+    matrix = data.matrix
+    st.subheader(page.t("matrix_heading", county=names[county]))
+    st.caption(page.t(f"matrix_caption_{page.measure}"))
+    marked_line = views.municipality_answers(matrix, marked, page.lang) if marked else None
+    if marked_line:
+        st.markdown(f"**{escape_markdown(marked_line)}**")
+    st.table(views.answer_matrix_table(matrix, page.lang, highlight=marked or None))
+
+    never = data.never
+    total = matrix["municipality_code"].nunique()
+    st.subheader(page.t("never_heading", n=len(never), total=total))
+    if never.empty:
+        st.caption(page.t("never_none"))
+    else:
+        never = never.sort_values("municipality_name", key=views.norwegian_sort_key)
+        st.dataframe(views.never_display_table(never, page.lang), hide_index=True, width="content")
 
 # Similar municipalities: the searched municipality's KOSTRA group (any county), to learn from.
 st.subheader(page.t("similar_heading"))
@@ -111,15 +117,18 @@ else:
         table=page.build(views.kpi_display_table, shares, page.lang),
     )
     st.markdown(f"**{escape_markdown(page.t('similar_list_heading', group=group, wave=latest))}**")
-    st.caption(page.t(f"similar_list_caption_{page.measure}", wave=latest))
-    if similar.collaborating.empty:
-        st.caption(page.t("similar_list_none", group=group, wave=latest))
+    if not disclosure.municipality_answers:
+        st.info(disclosure.notice("similar", page.lang), icon=":material/lock:")
     else:
-        st.dataframe(
-            group_views.collaborating_table(similar.collaborating, page.lang),
-            hide_index=True,
-            width="content",
-        )
+        st.caption(page.t(f"similar_list_caption_{page.measure}", wave=latest))
+        if similar.collaborating.empty:
+            st.caption(page.t("similar_list_none", group=group, wave=latest))
+        else:
+            st.dataframe(
+                group_views.collaborating_table(similar.collaborating, page.lang),
+                hide_index=True,
+                width="content",
+            )
 
 st.subheader(page.t("peers_heading"))
 if not peers:

@@ -107,6 +107,9 @@ st.dataframe(
 if not page.presenting:
     st.subheader(page.t("downloads_heading"))
     st.caption(page.t("downloads_caption"))
+    disclosure = page.disclosure
+    if disclosure.public:  # the pack's tables come through the same rule (page_data, public.py)
+        st.info(disclosure.notice("pack", page.lang), icon=":material/lock:")
     measure = page.measure
     # Built only when the button is clicked: the pack holds every municipality's KPI rows, too
     # much to compute on every run of this page.
@@ -121,6 +124,7 @@ if not page.presenting:
             method_example.explanation(settings, page.lang),
             model_view.readme(settings, page.lang),
             page.t("method_sources"),
+            *([disclosure.notice("pack", page.lang)] if disclosure.public else []),
         ]
     )
     st.download_button(

@@ -61,6 +61,8 @@ page.chart(
 
 st.subheader(page.t("partners_heading"))
 partners = data.partners
+if page.disclosure.hides_partners(partners):
+    st.info(page.disclosure.notice("partners", page.lang), icon=":material/lock:")
 partner_ctx = page.chart_context(page.t("partners_subtitle"), page.waves)
 page.chart(
     page.build(charts.partner_shares, partners, ctx=partner_ctx),

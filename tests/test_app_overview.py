@@ -8,9 +8,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support.app import assert_page_frame, cli_rows, open_page
 
-from tracker.app.contract import LANG, MEASURE, OVERVIEW, TARGET, WAVE, widget_key
+from tracker.app.contract import COUNTIES, LANG, MEASURE, OVERVIEW, TARGET, WAVE, widget_key
+from tracker.data.settings import load_settings
 from tracker.present import format as fmt
+from tracker.present import verdict
 from tracker.present.i18n import t
+from tracker.present.markdown import escape_markdown
+from tracker.present.statuses import status_text
 
 
 def run_overview(params: dict[str, str] | None = None) -> AppTest:
@@ -87,3 +91,76 @@ def test_hostile_parameters_are_ignored_with_notice(use_demo_db: Path, params: d
     assert "<script>" not in notice
     key = next(iter(params))
     assert at.query_params.get(key) != params[key]
+
+
+# --- issue 15: verdict, relative mode, indicator warning, blank pace ------------------------
+
+
+def cli_progress_row(db: Path, measure: str) -> dict[str, object]:
+    """The CLI's national progress row with typed values (CSV cells are text, empty = missing).
+
+    The CLI prints no target column; in the default absolute mode the target is the setting.
+    """
+    (row,) = cli_rows("progress", "--by", "national", "--measure", measure, db=db)
+    typed: dict[str, object] = {key: (None if value == "" else value) for key, value in row.items()}
+    typed["status_settled"] = {"true": True, "false": False}.get(row["status_settled"])
+    typed["target_share"] = load_settings().target_share
+    return typed
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("measure", ["municipalities", "units"])
+def test_overview_verdict_matches_the_cli_row(use_demo_db: Path, lang: str, measure: str) -> None:
+    at = run_overview({LANG: lang, MEASURE: measure})
+    expected = verdict.sentence(
+        cli_progress_row(use_demo_db, measure), lang, load_settings().target_year
+    )
+    shown = [m.value for m in at.markdown]
+    assert escape_markdown(expected) in shown, shown
+    # Above the numbers, in normal type (no bold, no caption).
+    assert shown.index(escape_markdown(expected)) < shown.index(
+        next(m for m in shown if m.startswith("**Status:**"))
+    )
+    pace_words = {"nb": "Takten er", "en": "The pace is"}[lang]
+    assert not any(pace_words in c.value for c in at.caption), "the pace figures are help text"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_relative_mode_heading_and_tagline_name_the_own_target(
+    use_demo_db: Path, lang: str
+) -> None:
+    at = run_overview({TARGET: "relative", LANG: lang})
+    own = "eget mål" if lang == "nb" else "own target"
+    assert at.title[0].value == t("overview_heading_relative", lang, baseline=2018)
+    assert own in at.title[0].value.lower()
+    assert any(own in c.value for c in at.caption)
+    assert "30" not in at.title[0].value
+    absolute = run_overview({LANG: lang})
+    assert absolute.title[0].value == t("overview_heading", lang)
+    assert not any(own in c.value for c in absolute.caption)
+
+
+def test_unit_indicator_warns_about_the_narrower_baseline(use_demo_db: Path) -> None:
+    units = run_overview({MEASURE: "units"})
+    warned = [w.body for w in units.warning if "2 av 5 sektorer" in w.body]
+    assert len(warned) == 1 and "helse og omsorg, oppvekst og utdanning" in warned[0]
+    municipalities = run_overview()
+    assert not any("sektorer" in w.body for w in municipalities.warning)
+
+
+def test_sidebar_calls_the_measure_indicator(use_demo_db: Path) -> None:
+    at = run_overview()
+    assert at.sidebar.radio(key=widget_key(MEASURE)).label == "Indikator"
+
+
+def test_insufficient_data_county_has_blank_pace_in_the_counties_table(use_demo_db: Path) -> None:
+    at = open_page(COUNTIES)
+    table = at.table[0].value
+    rows = {r["area_name"]: r for r in cli_rows("progress", "--by", "county", db=use_demo_db)}
+    # Østfold: its 2018 share is shown, its 2024 share suppressed, so it is not assessed.
+    assert rows["Østfold"]["status"] == "insufficient_data" and rows["Østfold"]["baseline_share"]
+    shown = table.set_index(t("col_area", "nb")).loc["Østfold"]
+    assert shown[t("col_status", "nb")] == status_text("insufficient_data", "nb")
+    for column in ("col_pace", "col_required", "col_projected"):
+        assert shown[t(column, "nb")] == "–", column
+    assert shown[t("col_target", "nb")] == fmt.target(0.30, "nb")

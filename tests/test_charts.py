@@ -114,7 +114,8 @@ def test_number_format_follows_language() -> None:
     assert nb.layout.separators == ", " and en.layout.separators == ".,"
     assert nb.layout.yaxis.ticksuffix == f"{NBSP}%" and en.layout.yaxis.ticksuffix == "%"
     share_trace = next(tr for tr in nb.data if tr.name == t("legend_share", "nb"))
-    assert list(share_trace.text) == [f"15{NBSP}%", f"18{NBSP}%", f"22{NBSP}%"]
+    # One decimal, as in the headline (issue 15, item 3: one precision everywhere).
+    assert list(share_trace.text) == [f"15,0{NBSP}%", f"18,0{NBSP}%", f"22,0{NBSP}%"]
     assert t("demo_mark", "en") in texts(en)
 
 

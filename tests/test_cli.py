@@ -320,6 +320,17 @@ def test_progress_by_county_csv(db):
         )
 
 
+def test_progress_insufficient_data_has_no_pace_ratio_or_year(demo_db):
+    # Issue 15, item 9: an unassessed area gets null, not "pace_ratio 0.0". In the demo Østfold
+    # has its 2018 share but a suppressed 2024 share, so a slope through the shown waves exists.
+    rows = json.loads(ok("progress", "--by", "county", "--format", "json", db=demo_db))
+    unassessed = [r for r in rows if r["status"] == "insufficient_data"]
+    assert any(r["baseline_share"] is not None for r in unassessed), "no case that could fail"
+    for row in unassessed:
+        for column in ("pace_pp_per_year", "required_pp_per_year", "pace_ratio", "projected_year"):
+            assert row[column] is None, (row["area_name"], column)
+
+
 def test_progress_relative_target(db):
     rows = {
         r["area_code"]: r

@@ -255,7 +255,7 @@ def test_the_multi_line_texts_keep_their_paragraphs() -> None:
     for lang in fmt.LANGUAGES:
         text = t("method_definitions", lang)
         assert not text.startswith("\n") and text.count("\n\n") == 5
-        assert t("method_sources", lang).count("\n- ") == 5
+        assert t("method_sources", lang).count("\n- ") == 6
 
 
 # --- each check can fail ---------------------------------------------------------------------
@@ -333,6 +333,6 @@ def test_norwegian_and_english_number_typography() -> None:
     assert fmt.share(0.153, "en") == "15.3%"
     assert fmt.pp(-1.0, "nb") == "\u22121,0\u00a0pp"
     assert fmt.pp(2.06, "en") == "+2.1 pp"
-    assert fmt.share_range(0.18, 0.31, "nb") == "18–31\u00a0%"
+    assert fmt.share_range(0.18, 0.31, "nb") == "18,0–31,0\u00a0%"  # one decimal, issue 15
     assert fmt.count(12345, "nb") == "12\u00a0345"
     assert fmt.share(None, "nb") == "–"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -308,6 +309,30 @@ def test_baseline_at_target_then_below_but_rising_is_limited_progress():
 def test_status_insufficient_data(points):
     result = progress(points)
     assert result.status == "insufficient_data"
+    # Nothing is assessed, so nothing derived is reported (issue 15, item 9): no "0,0 pp" pace
+    # through the shown waves beside "For lite data".
+    assert result.pace_pp_per_year is None
+    assert result.required_pp_per_year is None
+    assert result.needed_from_now_pp_per_year is None
+    assert result.pace_ratio is None
+    assert result.projected_year is None
+
+
+def test_evaluate_blanks_every_derived_figure_of_an_unassessed_row():
+    # Relative mode: row 1 doubles 0.15; row 2 has a baseline of 0, which cannot be doubled
+    # (no target, insufficient data), although its shares rise steeply.
+    result = rules.evaluate(
+        [2018, 2020, 2024],
+        np.array([[0.15, 0.18, 0.24], [0.0, 0.10, 0.30]]),
+        baseline_year=2018,
+        target_year=2030,
+        target_share=0.30,
+        mode="relative",
+    )
+    assert rules.STATUSES[int(result.status[1])] == "insufficient_data"
+    assert not np.isnan(result.pace[0]) and not np.isnan(result.projected[0])
+    for values in (result.pace, result.required, result.ratio, result.projected):
+        assert np.isnan(values[1])
 
 
 def test_every_status_is_reachable():

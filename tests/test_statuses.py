@@ -90,11 +90,12 @@ def test_quote_sentence_settled_uncertain_and_suppressed():
     uncertain = pd.Series(row(settled=False, probability=0.62))
     shares = kpi(0.2632, 0.118, 0.488)
     assert quote_sentence("Vestland", shares, uncertain, "no_clear", "nb", 5) == (
-        f"Vestland: 26{NBSP}% (12–49{NBSP}%), trolig i rute, men usikkert (62{NBSP}%); "
+        # Shares with one decimal, as in the headline and tables (issue 15, item 3).
+        f"Vestland: 26,3{NBSP}% (11,8–48,8{NBSP}%), trolig i rute, men usikkert (62{NBSP}%); "
         "ingen klar forskjell fra landet."
     )
     assert quote_sentence("Oslo", kpi(0.5, 0.4, 0.6), settled, "above", "en", 5) == (
-        "Oslo: 50% (40–60%), target achieved (97%); clearly above Norway."
+        "Oslo: 50.0% (40.0–60.0%), target achieved (97%); clearly above Norway."
     )
     hidden = quote_sentence("Oslo", kpi(None, None, None), settled, None, "nb", 5)
     assert "færre enn 5 svar" in hidden

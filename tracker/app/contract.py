@@ -45,6 +45,7 @@ MUNICIPALITY = "kommune"  # municipality code marked on Kommuner (set by the sea
 SORT = "sort"  # progress table order (Fylker)
 SECTOR_SCOPE = "sektorer"  # all | comparable (Sektorer)
 ESTIMATE = "anslag"  # direct | model (Fylker: direct or model-based county estimates)
+MAP_VIEW = "kart"  # tiles | status | share (Oversikt: tile grid, or a map coloured by that)
 
 #: Page-specific choices that links between pages carry, so moving between pages keeps them.
 CARRIED = (WAVE, COUNTY, PEERS)

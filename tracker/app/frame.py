@@ -33,6 +33,7 @@ from tracker.present.charts import ChartContext
 from tracker.present.format import LANGUAGES
 from tracker.present.i18n import DEFAULT_LANGUAGE, t
 from tracker.present.markdown import escape_markdown
+from tracker.present.public import Disclosure
 
 APP_DIR = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
@@ -95,6 +96,12 @@ class Page:
     @property
     def demo(self) -> bool:
         return self.dataset.get("kind") == "demo"
+
+    @property
+    def disclosure(self) -> Disclosure:
+        """What this deployment may show (``TRACKER_PUBLIC``); page data functions read the same
+        rule from ``settings``, which is in every loader's arguments and so in its cache key."""
+        return Disclosure.from_settings(self.settings)
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
         """Run a named query through the shared cache (keyed by the database file's version).
@@ -186,10 +193,13 @@ class Page:
         }
 
 
-def page_setup(title_key: str, script: str) -> Page:
+def page_setup(title_key: str, script: str, *, relative_title_key: str | None = None) -> Page:
     """Configure the page, render the sidebar, open the data; stop with a message on failure.
 
     ``script`` is the page's own path (e.g. "pages/fylker.py"), for links back to this view.
+    ``relative_title_key`` is the heading when the relative target mode is chosen, for a page
+    whose heading names the target ("30 %-målet" would contradict "double your own share").
+    Headings may use ``{baseline}`` (the baseline year).
     """
     st.set_page_config(
         page_title=t("app_title", DEFAULT_LANGUAGE),
@@ -262,7 +272,10 @@ def page_setup(title_key: str, script: str) -> Page:
     page.waves = [int(w) for w in page.query("waves_by_year")["wave_year"]]
     if page.demo:
         st.warning(page.t("demo_banner"), icon=":material/science:")
-    st.title(page.t(title_key))
+    heading = title_key
+    if relative_title_key is not None and page.target_mode == "relative":
+        heading = relative_title_key
+    st.title(page.t(heading, baseline=settings.baseline_year))
     if not page.waves:
         st.info(page.t("no_data"))
         st.stop()

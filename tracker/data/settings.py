@@ -94,6 +94,20 @@ def _choice(options: tuple[str, ...]) -> Callable[[str, str], str]:
     return parse
 
 
+#: The spellings a yes/no setting accepts, in both languages the project uses (case-insensitive).
+BOOLEANS = {"1": True, "0": False, "true": True, "false": False}
+BOOLEANS.update({"yes": True, "no": False, "ja": True, "nei": False})
+
+
+def _boolean(name: str, raw: str) -> bool:
+    # Strict on purpose: a typo such as TRACKER_PUBLIC=ture must not silently give the internal
+    # site (with every municipality's answers) where a public one was meant.
+    value = BOOLEANS.get(raw.strip().lower())
+    if value is None:
+        raise SettingsError(f"{name}={raw!r} is not valid; use one of: {', '.join(BOOLEANS)}")
+    return value
+
+
 def _path(name: str, raw: str) -> Path:
     if not raw.strip():
         raise SettingsError(f"{name} is empty; give a file path")
@@ -148,6 +162,12 @@ class Settings:
         _seconds,
         "How long an import (or a demo build) waits for another import of the same database "
         "to finish before it gives up, changing nothing.",
+    )
+    public: bool = _setting(
+        False,
+        _boolean,
+        "Public site (1/0, true/false, yes/no, ja/nei): hide municipality-level answers and every "
+        "figure based on fewer than TRACKER_MIN_N answers (tracker/present/public.py).",
     )
 
     def with_overrides(self, **changes: Any) -> Settings:

@@ -95,7 +95,7 @@ def share_with_n(share: float | None, n: int | None, lang: str) -> str:
 
 def target_label(target_share: float, lang: str) -> str:
     """'Mål 30 %': the target's label on lines, legends and titles."""
-    return t("legend_target", lang, share=fmt.share(target_share, lang, 0))
+    return t("legend_target", lang, share=fmt.target(target_share, lang))
 
 
 def target_line_style(width: float = style.TARGET_WIDTH) -> dict:

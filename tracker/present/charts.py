@@ -71,7 +71,7 @@ def national_trend(
                 mode="lines+markers+text",
                 line={"color": style.ACCENT, "width": 3},
                 marker={"size": 10, "color": style.ACCENT},
-                text=[fmt.share(s, lang, 0) for s in data["share"]],
+                text=[fmt.share(s, lang) for s in data["share"]],
                 textposition="top center",
                 textfont={"size": style.LABEL_SIZE, "color": style.ACCENT},
                 hovertext=share_hovers(data, lang, area=t("area_national", lang)),
@@ -155,7 +155,7 @@ def partner_shares(partners: pd.DataFrame, *, ctx: ChartContext) -> go.Figure:
                 orientation="h",
                 name=t(f"partner_{kind}", lang),
                 marker={"color": style.LINE_COLOURS[(i + 1) % len(style.LINE_COLOURS)]},
-                text=[fmt.share(v, lang, 0) for v in data["weight_share"]],
+                text=[fmt.share(v, lang) for v in data["weight_share"]],
                 textposition="inside",
                 hovertext=[
                     f"{t(f'partner_{kind}', lang)} {y}: {share_with_n(v, n, lang)}"

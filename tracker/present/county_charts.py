@@ -37,7 +37,7 @@ def _better_line(row: pd.Series, lang: str) -> str:
     better = row.get("probability_on_track_or_better")
     if better is None or pd.isna(better):
         return ""
-    return "<br>" + t("hover_on_track_or_better", lang, better=fmt.share(float(better), lang, 0))
+    return "<br>" + t("hover_on_track_or_better", lang, better=fmt.probability(float(better), lang))
 
 
 def county_tiles(progress: pd.DataFrame, kpis: pd.DataFrame, *, ctx: ChartContext) -> go.Figure:
@@ -71,7 +71,7 @@ def county_tiles(progress: pd.DataFrame, kpis: pd.DataFrame, *, ctx: ChartContex
             x=col,
             y=line,
             text=f"<b>{_tile_name(row.area_name)}</b><br>{look['icon']} "
-            f"{fmt.share(row.share, lang, 0)}{word}",
+            f"{fmt.share(row.share, lang)}{word}",
             showarrow=False,
             font={
                 "size": style.NOTE_SIZE,
@@ -214,9 +214,7 @@ def county_dots(
         fig.add_vline(
             x=100 * national_share,
             line={"color": style.MUTED_COLOUR, "dash": "dot", "width": 1.5},
-            annotation_text=t(
-                "legend_national_share", lang, share=fmt.share(national_share, lang, 0)
-            ),
+            annotation_text=t("legend_national_share", lang, share=fmt.share(national_share, lang)),
             annotation_position="bottom right",
             annotation_font={"color": style.MUTED_COLOUR, "size": style.NOTE_SIZE},
         )

@@ -2,56 +2,130 @@
 
 Bokmål uses a decimal comma, a (non-breaking) space before % and a true minus sign: "15,3 %".
 English uses "15.3%".
+
+One rounding rule everywhere: half up (away from zero), as readers and spreadsheets round, on
+the value as written (0.145 is 14,5 %, not 14.499999999999998), never Python's round-half-to-even
+nor the float's binary expansion. One precision per kind of number, so that a headline, a chart
+label and a sentence show the same figure: shares and percentage points with one decimal
+(:data:`SHARE_DECIMALS`), probabilities as whole percent (:data:`PROBABILITY_DECIMALS`).
 """
 
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 LANGUAGES = ("nb", "en")
 NBSP = "\u00a0"
 MINUS = "\u2212"
 
+SHARE_DECIMALS = 1
+PP_DECIMALS = 1
+PROBABILITY_DECIMALS = 0
+#: Arithmetic before formatting leaves float noise (100 · (0.2 − 0.155) = 4.500000000000001,
+#: 0.145 · 100 = 14.499999999999998); rounding to this many places first removes it, so that the
+#: half-up rule decides on the intended value. Far finer than any precision shown.
+_NOISE_PLACES = 9
+
 #: Plotly's ``separators`` layout value: decimal mark then thousands separator.
 PLOTLY_SEPARATORS = {"nb": ", ", "en": ".,"}
+
+#: The unit of percentage points: short in tables and charts, written out in sentences.
+PP_UNITS = {
+    ("nb", False): f"{NBSP}pp",
+    ("en", False): " pp",
+    ("nb", True): f"{NBSP}prosentpoeng",
+    ("en", True): " percentage points",
+}
 
 
 def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def number(value: float, lang: str, decimals: int = 1) -> str:
+def rounded(value: float, decimals: int, scale: int = 1) -> Decimal:
+    """``value × scale`` rounded half up to ``decimals`` places, from the value as written.
+
+    ``repr`` gives the shortest text that reads back as the same float ("0.145"), so scaling
+    that in decimal arithmetic keeps 0.145 at 14.5 exactly, where 0.145 * 100 in floats is
+    14.499999999999998 and would round down.
+    """
+    exact = Decimal(repr(float(value))) * scale
+    clean = exact.quantize(Decimal(1).scaleb(-_NOISE_PLACES), rounding=ROUND_HALF_EVEN)
+    result = clean.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return abs(result) if result == 0 else result  # no "−0,0"
+
+
+def _text(value: Decimal, lang: str, decimals: int) -> str:
     text = f"{value:,.{decimals}f}"
     if lang == "nb":
         text = text.replace(",", NBSP).replace(".", ",").replace("-", MINUS)
     return text
 
 
-def share(value: float | None, lang: str, decimals: int = 1) -> str:
-    """A 0–1 share as a percentage: '15,3 %' (nb) or '15.3%' (en); '–' when missing."""
-    if value is None or _missing(value):
-        return "–"
-    text = number(100 * value, lang, decimals)
+def number(value: float, lang: str, decimals: int = 1) -> str:
+    """'12 345,7' (nb) or '12,345.7' (en), rounded half up."""
+    return _text(rounded(value, decimals), lang, decimals)
+
+
+def _percent(text: str, lang: str) -> str:
     return f"{text}{NBSP}%" if lang == "nb" else f"{text}%"
 
 
-def share_range(low: float | None, high: float | None, lang: str, decimals: int = 0) -> str:
-    """An interval such as '18–31 %' (nb) or '18–31%' (en)."""
-    if low is None or high is None or _missing(low) or _missing(high):
-        return "–"
-    low_text = number(100 * low, lang, decimals)
-    high_text = share(high, lang, decimals)
-    return f"{low_text}–{high_text}"
-
-
-def pp(value: float | None, lang: str, decimals: int = 1, signed: bool = True) -> str:
-    """Percentage points: '+3,2 pp' / '−1,0 pp'."""
+def share(value: float | None, lang: str, decimals: int = SHARE_DECIMALS) -> str:
+    """A 0–1 share as a percentage: '15,3 %' (nb) or '15.3%' (en); '–' when missing."""
     if value is None or _missing(value):
         return "–"
-    text = number(value, lang, decimals)
-    if signed and value > 0:
+    return _percent(_text(rounded(value, decimals, 100), lang, decimals), lang)
+
+
+def probability(value: float | None, lang: str) -> str:
+    """A probability (0–1) as a whole percent, '62 %' (nb) or '62%' (en); '–' when missing."""
+    return share(value, lang, PROBABILITY_DECIMALS)
+
+
+def target(value: float | None, lang: str) -> str:
+    """A target share: like :func:`share`, but a whole target reads '30 %', not '30,0 %'.
+
+    Targets are set, not estimated: the fixed 30 % is a round number, a doubled baseline
+    (29,6 %) keeps its decimal.
+    """
+    if value is None or _missing(value):
+        return "–"
+    value_rounded = rounded(value, SHARE_DECIMALS, 100)
+    decimals = 0 if value_rounded == value_rounded.to_integral_value() else SHARE_DECIMALS
+    return _percent(_text(value_rounded, lang, decimals), lang)
+
+
+def share_range(
+    low: float | None, high: float | None, lang: str, decimals: int = SHARE_DECIMALS
+) -> str:
+    """An interval such as '18,2–31,0 %' (nb) or '18.2–31.0%' (en)."""
+    if low is None or high is None or _missing(low) or _missing(high):
+        return "–"
+    low_text = _text(rounded(low, decimals, 100), lang, decimals)
+    return f"{low_text}–{share(high, lang, decimals)}"
+
+
+def pp(
+    value: float | None,
+    lang: str,
+    decimals: int = PP_DECIMALS,
+    signed: bool = True,
+    *,
+    words: bool = False,
+) -> str:
+    """Percentage points: '+3,2 pp' / '−1,0 pp'; with ``words`` '+3,2 prosentpoeng'.
+
+    The sign follows the rounded value, so 0.04 reads '0,0 pp', never '+0,0 pp'.
+    """
+    if value is None or _missing(value):
+        return "–"
+    value_rounded = rounded(value, decimals)
+    text = _text(value_rounded, lang, decimals)
+    if signed and value_rounded > 0:
         text = "+" + text
-    return f"{text}{NBSP}pp" if lang == "nb" else f"{text} pp"
+    return text + PP_UNITS[(lang, words)]
 
 
 def count(value: int | None, lang: str) -> str:

@@ -131,9 +131,7 @@ def shares_by_wave(
         fig.add_vline(
             x=100 * national_share,
             line={"color": style.MUTED_COLOUR, "dash": "dot", "width": 1.5},
-            annotation_text=t(
-                "legend_national_share", lang, share=fmt.share(national_share, lang, 0)
-            ),
+            annotation_text=t("legend_national_share", lang, share=fmt.share(national_share, lang)),
             annotation_position="bottom right",
             annotation_font={"color": style.MUTED_COLOUR, "size": style.NOTE_SIZE},
         )

@@ -18,6 +18,7 @@ from tracker.data.profiles import GROUPINGS, municipality_profiles
 from tracker.data.settings import Settings
 from tracker.present.group_views import GroupGap, MunicipalityProfile, highest_vs_lowest
 from tracker.present.groups import name_groups
+from tracker.present.public import Disclosure
 from tracker.stats import kpi, model_kpi
 from tracker.stats.kpi import QueryFn
 from tracker.stats.published import compare_published
@@ -65,13 +66,14 @@ def counties(
 ) -> CountiesData:
     """Fylker: every county's shares and progress; ``estimate`` 'model' draws the charts from
     the model-based county estimates (the table, statuses and sentences stay direct)."""
-    kpis_all = kpi.kpi_table(query, "county", measure, settings)
+    disclosure = Disclosure.from_settings(settings)
+    kpis_all = disclosure.kpi_rows(kpi.kpi_table(query, "county", measure, settings))
     kpis = kpis_all[kpis_all["wave_year"] == wave].reset_index(drop=True)
     national = kpi.kpi_table(query, "national", measure, settings, wave=wave)
     chart_all, fit = kpis_all, None
     if estimate == "model":
         model, fit = model_kpi.model_estimates(query, measure, settings)
-        chart_all = model_kpi.as_kpi_rows(model)
+        chart_all = model_kpi.as_kpi_rows(disclosure.model_rows(model))
     return CountiesData(
         kpis_all=kpis_all,
         kpis=kpis,
@@ -126,13 +128,25 @@ class SectorsData:
 def sectors(query: QueryFn, settings: Settings, scope: Sequence[str] | None) -> SectorsData:
     """Sektorer: the unit measure by sector and partner type (``scope``: sectors, None = all)."""
     chosen = list(scope) if scope is not None else None
+    disclosure = Disclosure.from_settings(settings)
     return SectorsData(
-        by_sector=kpi.sector_table(query, settings, sectors=chosen),
-        overall=kpi.kpi_table(query, "national", "units", settings, sectors=chosen),
-        partners=query(
-            "partners_by_type_and_wave", role=kpi.ROLE_BY_MEASURE["units"], sectors=chosen
+        by_sector=disclosure.kpi_rows(kpi.sector_table(query, settings, sectors=chosen)),
+        overall=disclosure.kpi_rows(
+            kpi.kpi_table(query, "national", "units", settings, sectors=chosen)
+        ),
+        partners=disclosure.partner_rows(
+            query("partners_by_type_and_wave", role=kpi.ROLE_BY_MEASURE["units"], sectors=chosen)
         ),
     )
+
+
+def sector_coverage(query: QueryFn, baseline_year: int) -> tuple[list[str], list[str]]:
+    """(sectors surveyed in the baseline wave, sectors surveyed in any wave), read from the
+    data (2018 covered two of five) so that the unit-measure warning fits what was imported."""
+    counts = query("measure_counts_by_sector_and_wave", sectors=None)
+    answered = counts[counts["n"] > 0]
+    baseline = answered.loc[answered["wave_year"] == baseline_year, "area_code"]
+    return sorted(set(baseline)), sorted(set(answered["area_code"]))
 
 
 @dataclass(frozen=True)
@@ -182,7 +196,7 @@ def data_pack_tables(
         )
         for grouping in GROUPINGS
     }
-    return {
+    tables: dict[str, Callable[[], pd.DataFrame]] = {
         f"kpi_national_{measure}": lambda: kpi.kpi_table(query, "national", measure, settings),
         f"kpi_county_{measure}": lambda: kpi.kpi_table(query, "county", measure, settings),
         f"kpi_municipality_{measure}": lambda: kpi.kpi_table(
@@ -205,6 +219,8 @@ def data_pack_tables(
         "published_figures_check": lambda: published_check(query, settings),
         **by_group,
     }
+    # A public pack leaves out the municipality table and blanks small figures (public.py).
+    return Disclosure.from_settings(settings).pack_tables(tables)
 
 
 def _named_group_table(
@@ -305,7 +321,9 @@ def municipality_types(
     national = kpi.kpi_table(query, "national", measure, settings, wave=wave)
     views = {}
     for grouping in TYPE_GROUPINGS:
-        kpis = kpi.kpi_table(query, grouping, measure, settings)
+        kpis = Disclosure.from_settings(settings).kpi_rows(
+            kpi.kpi_table(query, grouping, measure, settings)
+        )
         kpis = kpis[kpis["wave_year"] <= wave].reset_index(drop=True)
         latest = kpis[kpis["wave_year"] == wave].reset_index(drop=True)
         views[grouping] = GroupingView(
@@ -339,9 +357,10 @@ def similar_municipalities(
     known = query("municipalities_by_code").set_index("municipality_code").loc[code]
     profile = municipality_profiles().set_index("municipality_code").loc[code]
     group, county = str(profile["kostra_group"]), str(known["county_code"])
+    disclosure = Disclosure.from_settings(settings)
     parts = []
     for level, area in (("kostra_group", group), ("county", county), ("national", "NO")):
-        rows = kpi.kpi_table(query, level, measure, settings)
+        rows = disclosure.kpi_rows(kpi.kpi_table(query, level, measure, settings))
         parts.append(rows[rows["area_code"] == area].assign(area_code=level))
     listed = query(
         "municipalities_collaborating_by_kostra_group",
@@ -361,7 +380,10 @@ def similar_municipalities(
         ),
         shares=pd.concat(parts, ignore_index=True),
         wave=wave,
-        collaborating=listed[listed["municipality_code"] != code].reset_index(drop=True),
+        # Single municipalities' answers: a public site's view never holds them (public.py).
+        collaborating=disclosure.municipality_rows(
+            listed[listed["municipality_code"] != code].reset_index(drop=True)
+        ),
     )
 
 
@@ -383,4 +405,6 @@ class ModelMethodData:
 def model_method(query: QueryFn, measure: str, settings: Settings) -> ModelMethodData:
     """Metode og data: the model-based county estimates of ``measure`` and their fit per wave."""
     estimates, fit = model_kpi.model_estimates(query, measure, settings)
-    return ModelMethodData(estimates=estimates, fit=fit)
+    return ModelMethodData(
+        estimates=Disclosure.from_settings(settings).model_rows(estimates), fit=fit
+    )

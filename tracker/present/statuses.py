@@ -51,11 +51,18 @@ def likely(status: str, lang: str, probability: float | None = None) -> str:
 
 def status_display(row: Row, lang: str) -> str:
     """'▲ I rute' when settled (or no probability), 'Usikker – trolig i rute (62 %)' when not."""
+    if not is_uncertain(row):
+        return status_text(str(row["status"]), lang)
+    return status_words(row, lang)
+
+
+def status_words(row: Row, lang: str) -> str:
+    """The status in words alone, for sentences: 'I rute' or 'Usikker – trolig i rute (62 %)'."""
     status = str(row["status"])
     if not is_uncertain(row):
-        return status_text(status, lang)
+        return status_label(status, lang)
     chance = _number(row, "status_probability")
-    probability = fmt.share(chance, lang, 0)
+    probability = fmt.probability(chance, lang)
     return t("status_uncertain", lang, likely=likely(status, lang, chance), probability=probability)
 
 
@@ -69,13 +76,14 @@ def status_help(row: Row, lang: str, settled_at: float) -> str:
     return t(
         key,
         lang,
-        probability=fmt.share(probability, lang, 0),
-        better=fmt.share(better, lang, 0),
-        settled=fmt.share(settled_at, lang, 0),
+        probability=fmt.probability(probability, lang),
+        better=fmt.probability(better, lang),
+        settled=fmt.probability(settled_at, lang),
     )
 
 
-def _year(year: int, lang: str) -> str:
+def projected_year_text(year: int, lang: str) -> str:
+    """'2030', or 'etter 2100' / 'after 2100' beyond :data:`PROJECTION_LIMIT`."""
     return (
         t("projection_after", lang, limit=PROJECTION_LIMIT)
         if year > PROJECTION_LIMIT
@@ -89,15 +97,20 @@ def projection_display(row: Row, lang: str) -> str:
     if projected is None:
         point = "–" if row["status"] == "insufficient_data" else t("projection_never", lang)
     else:
-        point = _year(int(projected), lang)
+        point = projected_year_text(int(projected), lang)
+    span = projection_span(row, lang)
+    return point if span is None else f"{point} ({span})"
+
+
+def projection_span(row: Row, lang: str) -> str | None:
+    """The projected year's 80 % interval, '2026–2041' or '2026 – ikke innen 2100' (None
+    without one, or when even its first year lies beyond the limit)."""
     low, high = _number(row, "projected_year_low"), _number(row, "projected_year_high")
     if low is None or low > PROJECTION_LIMIT:
-        return point
+        return None
     if high is None or high > PROJECTION_LIMIT:
-        span = t("projection_range_open", lang, low=int(low), limit=PROJECTION_LIMIT)
-    else:
-        span = f"{int(low)}–{int(high)}"
-    return f"{point} ({span})"
+        return t("projection_range_open", lang, low=int(low), limit=PROJECTION_LIMIT)
+    return f"{int(low)}–{int(high)}"
 
 
 def versus_text(verdict: object, lang: str) -> str:
@@ -136,21 +149,22 @@ def status_summary(progress: pd.DataFrame, lang: str) -> str:
 def quote_sentence(
     name: str, kpi_row: pd.Series, progress_row: pd.Series, verdict: object, lang: str, min_n: int
 ) -> str:
-    """A sentence to quote: 'Vestland: 26 % (12–49 %), trolig i rute, men usikkert (62 %); …'."""
+    """A sentence to quote: 'Vestland: 26,3 % (12,1–49,2 %), trolig i rute, men usikkert (62 %);
+    …'."""
     share = _number(kpi_row, "share")
     if share is None:
         return t("summary_suppressed", lang, area=name, min_n=min_n)
     values = {
         "area": name,
-        "share": fmt.share(share, lang, 0),
-        "ci": fmt.share_range(_number(kpi_row, "ci_low"), _number(kpi_row, "ci_high"), lang, 0),
+        "share": fmt.share(share, lang),
+        "ci": fmt.share_range(_number(kpi_row, "ci_low"), _number(kpi_row, "ci_high"), lang),
         "versus": versus_text(verdict, lang),
     }
     status = str(progress_row["status"])
     if status == "insufficient_data":
         return t("quote_insufficient", lang, **values)
     chance = _number(progress_row, "status_probability")
-    probability = fmt.share(chance, lang, 0)
+    probability = fmt.probability(chance, lang)
     if is_uncertain(progress_row):
         values["likely"] = likely(status, lang, chance)
         return t("quote_uncertain", lang, probability=probability, **values)

@@ -63,9 +63,9 @@ def headline(
     pace_help = t(
         "kpi_pace_help",
         lang,
-        pace=fmt.pp(_value(progress_row, "pace_pp_per_year"), lang),
-        required=fmt.pp(_value(progress_row, "required_pp_per_year"), lang),
-        needed=fmt.pp(_value(progress_row, "needed_pp_per_year"), lang),
+        pace=fmt.pp(_value(progress_row, "pace_pp_per_year"), lang, words=True),
+        required=fmt.pp(_value(progress_row, "required_pp_per_year"), lang, words=True),
+        needed=fmt.pp(_value(progress_row, "needed_pp_per_year"), lang, words=True),
         baseline=int(progress_row["baseline_year"]),
     )
     return Headline(
@@ -82,18 +82,18 @@ def headline(
 
 
 def area_summary(area: str, kpi_row: pd.Series, target: float | None, lang: str, min_n: int) -> str:
-    """One sentence for screen readers and captions, e.g. 'Vestland: 24 % (95 % KI 18–31 %), …'."""
+    """One sentence for screen readers and captions: 'Vestland: 24,2 % (95 % KI 18,1–31,0 %), …'."""
     share = _value(kpi_row, "share")
     if share is None:
         return t("summary_suppressed", lang, area=area, min_n=min_n)
-    ci = fmt.share_range(_value(kpi_row, "ci_low"), _value(kpi_row, "ci_high"), lang, 0)
+    ci = fmt.share_range(_value(kpi_row, "ci_low"), _value(kpi_row, "ci_high"), lang)
     if target is None:
         gap = "–"
     else:
         diff = 100 * (share - target)
         key = "gap_above" if diff >= 0 else "gap_below"
-        gap = t(key, lang, pp=fmt.pp(abs(diff), lang, 0, signed=False))
-    return t("summary_area", lang, area=area, share=fmt.share(share, lang, 0), ci=ci, gap=gap)
+        gap = t(key, lang, pp=fmt.pp(abs(diff), lang, signed=False))
+    return t("summary_area", lang, area=area, share=fmt.share(share, lang), ci=ci, gap=gap)
 
 
 def kpi_display_table(kpis: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -120,8 +120,10 @@ def progress_display_table(
 ) -> pd.DataFrame:
     """Progress rows (one per area) with the latest KPI, translated and formatted.
 
-    With ``versus`` (kpi.versus_national at the same wave) a column says whether each area
-    differs clearly from Norway.
+    Every area's own target is a column: in relative mode it differs from area to area, and a
+    reader must see what "status" and "Når målet" are measured against. With ``versus``
+    (kpi.versus_national at the same wave) a column says whether each area differs clearly
+    from Norway.
     """
     merged = progress.merge(kpis[["area_code", "n", "ci_low", "ci_high"]], on="area_code")
     change = 100 * (merged["latest_share"] - merged["baseline_share"])
@@ -134,6 +136,7 @@ def progress_display_table(
                 fmt.share_range(lo, hi, lang, 1)
                 for lo, hi in zip(merged["ci_low"], merged["ci_high"], strict=True)
             ],
+            t("col_target", lang): [fmt.target(s, lang) for s in merged["target_share"]],
             t("col_change", lang): [fmt.pp(c, lang) for c in change],
             t("col_pace", lang): [fmt.pp(p, lang) for p in merged["pace_pp_per_year"]],
             t("col_required", lang): [fmt.pp(p, lang) for p in merged["required_pp_per_year"]],
@@ -277,9 +280,9 @@ def ranking_summary(
                 "summary_ranking",
                 lang,
                 top=label(top["area_code"]) or top["area_name"],
-                top_share=fmt.share(top["share"], lang, 0),
+                top_share=fmt.share(top["share"], lang),
                 bottom=label(bottom["area_code"]) or bottom["area_name"],
-                bottom_share=fmt.share(bottom["share"], lang, 0),
+                bottom_share=fmt.share(bottom["share"], lang),
             )
         )
     hidden = kpis[kpis["share"].isna()]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -137,13 +137,18 @@ def evaluate(
         [STATUS_CODE["insufficient_data"], STATUS_CODE["achieved"], no_ratio],
         classify_ratios(np.nan_to_num(ratio)),
     )
+    projected = _projected_years(year_list, shares, pace, target)
+    # An unassessed row has no pace, required pace, R or year: a slope through the waves that
+    # happen to be shown (say 2018 and 2020, the latest suppressed) would read as a real pace
+    # ("0,0 pp" beside "For lite data"), so every derived figure is blank with the status.
+    unassessed = status == STATUS_CODE["insufficient_data"]
     return Evaluation(
-        pace=pace,
+        pace=np.where(unassessed, np.nan, pace),
         target=target,
-        required=required,
-        ratio=ratio,
+        required=np.where(unassessed, np.nan, required),
+        ratio=np.where(unassessed, np.nan, ratio),
         status=status,
-        projected=_projected_years(year_list, shares, pace, target),
+        projected=np.where(unassessed, np.nan, projected),
     )
 
 
@@ -215,7 +220,7 @@ def progress(
         years_left = target_year - latest_year
         needed = 100 * (target - latest) / years_left if years_left > 0 else None
     projected = _scalar(result.projected)
-    return Progress(
+    assessed = Progress(
         baseline_year=baseline_year,
         baseline_share=baseline,
         latest_year=latest_year,
@@ -227,6 +232,17 @@ def progress(
         pace_ratio=_scalar(result.ratio),
         status=status,
         projected_year=None if projected is None else int(projected),
+    )
+    if status != "insufficient_data":
+        return assessed
+    # Nothing is assessed, so no figure derived from the shown waves is reported either.
+    return replace(
+        assessed,
+        pace_pp_per_year=None,
+        required_pp_per_year=None,
+        needed_from_now_pp_per_year=None,
+        pace_ratio=None,
+        projected_year=None,
     )
 
 
