@@ -50,34 +50,41 @@ def county_tiles(progress: pd.DataFrame, kpis: pd.DataFrame, *, ctx: ChartContex
     merged = progress.merge(
         kpis[["area_code", "share", "ci_low", "ci_high", "n"]], on="area_code", how="left"
     )
-    fig = go.Figure()
     uncertain = [is_uncertain(row) for _, row in merged.iterrows()]
+    # Shapes and labels are collected and set once (see chart_parts.add_annotations for why).
+    tiles: list[dict] = []
+    labels: list[dict] = []
     for row, doubtful in zip(merged.itertuples(), uncertain, strict=True):
         col, line = style.COUNTY_TILES.get(row.area_code, (5, 7))
         look = style.STATUS_STYLE[row.status]
         # An uncertain status: the status hue, paler, and the word — never the colour alone.
         word = f"<br><i>{t('tile_uncertain', lang)}</i>" if doubtful else ""
-        fig.add_shape(
-            type="rect",
-            x0=col - 0.47,
-            x1=col + 0.47,
-            y0=line - 0.45,
-            y1=line + 0.45,
-            fillcolor=style.pale(look["colour"]) if doubtful else look["colour"],
-            line={"color": style.BACKGROUND, "width": 2},  # white gaps between the tiles
-            layer="below",
+        tiles.append(
+            {
+                "type": "rect",
+                "x0": col - 0.47,
+                "x1": col + 0.47,
+                "y0": line - 0.45,
+                "y1": line + 0.45,
+                "fillcolor": style.pale(look["colour"]) if doubtful else look["colour"],
+                "line": {"color": style.BACKGROUND, "width": 2},  # white gaps between tiles
+                "layer": "below",
+            }
         )
-        fig.add_annotation(
-            x=col,
-            y=line,
-            text=f"<b>{_tile_name(row.area_name)}</b><br>{look['icon']} "
-            f"{fmt.share(row.share, lang)}{word}",
-            showarrow=False,
-            font={
-                "size": style.NOTE_SIZE,
-                "color": style.DARK_TEXT if doubtful else look["text"],
-            },
+        labels.append(
+            {
+                "x": col,
+                "y": line,
+                "text": f"<b>{_tile_name(row.area_name)}</b><br>{look['icon']} "
+                f"{fmt.share(row.share, lang)}{word}",
+                "showarrow": False,
+                "font": {
+                    "size": style.NOTE_SIZE,
+                    "color": style.DARK_TEXT if doubtful else look["text"],
+                },
+            }
         )
+    fig = go.Figure(layout={"shapes": tiles, "annotations": labels})
     hover = [
         f"{row['area_name']}: {status_display(row, lang)}<br>"
         f"{share_with_n(row['share'], row['n'], lang)}{_better_line(row, lang)}"
@@ -286,11 +293,14 @@ def county_small_multiples(
         horizontal_spacing=0.03,
     )
     years = sorted(kpis["wave_year"].unique())
+    # Collected and added in one call: add_trace(row=, col=) looks the grid up on every call.
+    traces: list[go.Scatter] = []
+    cells: list[tuple[int, int]] = []
     for i, area in enumerate(areas.itertuples()):
         row, col = divmod(i, columns)
         data = kpis[kpis["area_code"] == area.area_code].sort_values("wave_year")
         colour = style.HIGHLIGHT if area.area_code == highlight else style.ACCENT
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=data["wave_year"],
                 y=100 * data["share"],
@@ -304,15 +314,14 @@ def county_small_multiples(
                 ],
                 hoverinfo="text",
                 showlegend=False,
-            ),
-            row=row + 1,
-            col=col + 1,
+            )
         )
+        cells.append((row + 1, col + 1))
         target = targets.get(area.area_code) if relative else target_share
         if target is not None and not pd.isna(target):
-            fig.add_trace(
-                target_segment(years[0], years[-1], target, width=1.5), row=row + 1, col=col + 1
-            )
+            traces.append(target_segment(years[0], years[-1], target, width=1.5))
+            cells.append((row + 1, col + 1))
+    fig.add_traces(traces, rows=[r for r, _ in cells], cols=[c for _, c in cells])
     if highlight in set(areas["area_code"]):
         index = list(areas["area_code"]).index(highlight)
         # The highlighted county's panel title in the highlight hue, bold.
