@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+import time
 from pathlib import Path
-from unittest.mock import MagicMock
 
 import pytest
-from streamlit.runtime.caching.storage.dummy_cache_storage import MemoryCacheStorageManager
-from streamlit.runtime.runtime import Runtime, RuntimeState
-from support.app import open_page
+from streamlit.runtime.runtime import Runtime
 from support.cli import run_cli
+from support.server import StreamlitServer
+from support.ws_client import StreamlitClient
 
 from tracker.app import serve
-from tracker.app.contract import OVERVIEW
 from tracker.stats import kpi
-
-
-@pytest.fixture()
-def fake_runtime(monkeypatch: pytest.MonkeyPatch) -> MagicMock:
-    """A started runtime, as the warm-up waits for (AppTest installs its own for each run)."""
-    fake = MagicMock(spec=Runtime)
-    fake.state = RuntimeState.NO_SESSIONS_CONNECTED
-    fake.cache_storage_manager = MemoryCacheStorageManager()
-    monkeypatch.setattr(Runtime, "_instance", fake)
-    return fake
 
 
 def count_kpi_tables(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -39,23 +29,31 @@ def count_kpi_tables(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
-@pytest.mark.parametrize("warm", [True, False])
-def test_warm_up_computes_what_the_default_overview_reads(
-    demo_db_copy: Path, monkeypatch: pytest.MonkeyPatch, fake_runtime: MagicMock, warm: bool
+@pytest.mark.slow
+def test_served_dashboard_warms_up_then_serves_the_overview(
+    demo_db_copy: Path, tmp_path: Path
 ) -> None:
-    import streamlit as st
+    log = tmp_path / "server.log"
+    with StreamlitServer(demo_db_copy, log) as server:
+        deadline = time.monotonic() + 90
+        while "warm-up: default overview" not in server.log() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "warm-up: default overview built" in server.log(), server.log()
 
-    monkeypatch.setenv("TRACKER_DB", str(demo_db_copy))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    if warm:
-        serve._warm_up(wait_for_runtime_s=1)
-    calls = count_kpi_tables(monkeypatch)
-    at = open_page(OVERVIEW)
-    assert len(at.get("plotly_chart")) >= 3
-    # Warm: the overview's data came from the warm-up (no KPI table computed by the page run);
-    # cold (the control): the page computes them itself.
-    assert (calls == []) is warm, calls
+        async def visit() -> list[str]:
+            client = StreamlitClient(server.port)
+            await client.connect()
+            try:
+                run = await client.open("", "")
+            finally:
+                await client.close()
+            assert run.status == "finished" and not run.of_type("exception"), run
+            return [element.body for element in run.of_type("markdown")]
+
+        texts = asyncio.run(visit())
+    # The visitor's run shows the overview (its verdict sentence mentions the target).
+    assert any("30" in text for text in texts), texts
+    assert "Traceback" not in log.read_text(encoding="utf-8")
 
 
 def test_warm_up_gives_up_quietly_without_a_server(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,26 +1,32 @@
 """``python -m tracker serve [streamlit options]``: start the dashboard as it is deployed.
 
-The same as ``streamlit run dashboard.py [options]``, plus a warm-up thread started beside the
-server. Without it the first visitor after a start waits for what only the first page run does:
-importing pandas, DuckDB and the tracker (about 0.8 s), opening the database and computing the
-overview (queries and 20 000 simulation draws), and Plotly's first figures (its validators load
-lazily). The server itself is idle then (the browser is still loading Streamlit's scripts), so the
-warm-up does that work meanwhile, through the same cached functions the default overview calls
-(see bench/cold_start.py for the effect). A failing warm-up is logged and changes nothing: the
-page then does the work itself and shows any error the usual way.
+The same as ``streamlit run dashboard.py [options]``, plus a warm-up: as soon as the server
+listens, it runs the default overview once in a session of its own. Without it the first visitor
+after a start waits for what only the first run does: importing pandas, DuckDB and the tracker
+(about 0.8 s), opening the database, computing the overview (queries, 20 000 simulation draws),
+building its figures (Plotly loads its validators lazily) and Streamlit's own one-off work. The
+server is idle meanwhile (the browser is still loading Streamlit's scripts), and the visitor's
+run then finds everything in the shared caches (bench/cold_start.py measures the effect). A
+failing warm-up is logged and changes nothing: the page then does the work itself.
+
+Run it from the app's folder (as deploy/ does) so that ``.streamlit/config.toml`` applies.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
-import logging
 import sys
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+from streamlit.logger import get_logger
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
+_LOGGER = get_logger(__name__)
 
 
 def serve(options: Sequence[str]) -> int:
@@ -37,7 +43,7 @@ def warm_up(wait_for_runtime_s: float = 60.0) -> None:
     try:
         _warm_up(wait_for_runtime_s)
     except Exception:  # a warm-up must never take the server down
-        logging.getLogger(__name__).warning("warm-up failed; pages compute it", exc_info=True)
+        _LOGGER.warning("warm-up failed; pages compute it", exc_info=True)
 
 
 def _wait_for_server(timeout_s: float) -> bool:
@@ -55,53 +61,67 @@ def _wait_for_server(timeout_s: float) -> bool:
 
 
 def _warm_up(wait_for_runtime_s: float) -> None:
-    # Streamlit's caches keep their entries in the runtime's storage: it must exist first.
     if not _wait_for_server(wait_for_runtime_s):
         return
-    import pandas as pd
-    import plotly.graph_objects as go
+    from tracker.data.db import file_version
+    from tracker.data.settings import load_settings
 
-    from tracker.app import data_access, view_cache
-    from tracker.data.settings import MEASURES, load_settings
-    from tracker.present import county_charts, page_data
-    from tracker.present.charts import ChartContext, national_trend
-
-    settings = load_settings()
-    if data_access.file_version(settings.db) is None:
-        return  # the first page run builds the demo database, with its progress shown
-    # The arguments the overview passes by default (frame.page_setup: first measure, the
-    # configured target mode, the latest wave).
-    snapshot = data_access.cached_snapshot(settings.db)
-    path, version = str(snapshot.path), snapshot.version
-
-    def query(name: str, **params: object) -> pd.DataFrame:  # as Page.query, without the UI
-        return data_access.cached_query(path, version, name, params, snapshot)
-
-    query("dataset_info_by_key")
-    waves = query("waves_by_year")["wave_year"]
-    if waves.empty:
-        return
-    data = view_cache.load(
-        path,
-        version,
-        page_data.overview,
-        query,
-        MEASURES[0],
-        settings,
-        int(waves.iloc[-1]),
-    )
-    # Plotly loads a validator module per property on first use; drawing the overview's kinds
-    # of figures once loads them (the page's own figures differ in their texts, so are rebuilt).
-    ctx = ChartContext(lang="nb", demo=True, subtitle="", source="")
-    national_trend(
-        data.national,
-        target_share=settings.target_share,
-        baseline_year=settings.baseline_year,
-        target_year=settings.target_year,
-        ctx=ctx,
-    ).to_json()
-    county_charts.county_tiles(data.county_progress, data.county_kpis, ctx=ctx).to_json()
-    go.Figure(go.Scatter(x=[1], y=[1], error_x={"array": [1]})).to_json()
+    if file_version(load_settings().db) is None:
+        return  # the first visitor's run builds the demo database, with its progress shown
+    started = time.monotonic()
+    finished = _run_default_page(timeout_s=120.0)
     # What is loaded now lives as long as the process: keep it out of every later full
     # collection (a full collection over it took 120 ms).
     gc.freeze()
+    _LOGGER.info(
+        "warm-up: default overview %s in %.1f s",
+        "built" if finished else "NOT finished",
+        time.monotonic() - started,
+    )
+
+
+class _Discard:
+    """A session client that drops what the run sends and notes when the run has finished."""
+
+    def __init__(self) -> None:
+        self.finished = threading.Event()
+
+    def write_forward_msg(self, msg: Any) -> None:
+        if msg.WhichOneof("type") == "script_finished":
+            self.finished.set()
+
+    @property
+    def client_context(self) -> None:
+        return None
+
+
+def _run_default_page(timeout_s: float) -> bool:
+    """Run the default overview once in a session of our own, as a first visitor would.
+
+    The run goes through exactly the code a browser's run does, so it fills exactly the caches
+    the first visitor reads (data, figures, tables, sentences) and pays Streamlit's own one-off
+    costs; nothing here repeats the page's arguments. Sessions are made on the server's event
+    loop (Runtime.connect_session: "must be called on the eventloop thread").
+    """
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.runtime.runtime import Runtime
+
+    runtime = Runtime.instance()
+    loop = runtime._get_async_objs().eventloop  # the loop the server runs the runtime on
+    client = _Discard()
+
+    async def start() -> str:
+        session_id = runtime.connect_session(client=client, user_info={})
+        rerun = BackMsg(rerun_script=ClientState(query_string="", page_script_hash=""))
+        runtime.handle_backmsg(session_id, rerun)
+        return session_id
+
+    async def close(session_id: str) -> None:
+        runtime.close_session(session_id)
+
+    session_id = asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=10)
+    try:
+        return client.finished.wait(timeout_s)
+    finally:
+        asyncio.run_coroutine_threadsafe(close(session_id), loop).result(timeout=10)
