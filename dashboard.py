@@ -1,7 +1,6 @@
 """Oversikt (home): the national share against the 30 % target, its trend and the counties."""
 
 import pandas as pd
-import streamlit as st
 
 from tracker.app import contract
 from tracker.app.frame import page_setup
@@ -20,6 +19,7 @@ from tracker.present.markdown import escape_markdown
 page = page_setup(
     "overview_heading", contract.OVERVIEW, relative_title_key="overview_heading_relative"
 )
+st = page.st  # Streamlit; in a one-chart view (?presentasjon=1&figur=…) it shows nothing
 relative = page.target_mode == "relative"
 st.caption(
     page.t(

@@ -21,15 +21,6 @@ from steps import COUNTY
 
 from tracker.app import contract
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 OVERVIEW_CHARTS = 3
 #: Widget changed on each page for the rerun timing:
 #: script → (label, widget kind, URL parameter whose widget it is, values to cycle).
@@ -184,7 +175,9 @@ def step_browser(p: dict[str, Any]) -> dict[str, Any]:
     """Cold server starts, each to the overview's charts drawn in headless Chromium."""
     from playwright.sync_api import sync_playwright
 
-    server_class = streamlit_server_class()
+    server_class = streamlit_server_class()  # puts tests/ on sys.path
+    from support.browser import CHROMIUM_ARGS
+
     work = Path(p["log_dir"])
     timeout_s = float(p["timeout"])
     runs: list[dict[str, Any]] = []

@@ -1,6 +1,6 @@
 """Fylker: every county ranked against the target, a progress table and small multiples."""
 
-import streamlit as st
+import html
 
 from tracker.app import contract
 from tracker.app.frame import page_setup
@@ -8,6 +8,7 @@ from tracker.present import county_charts, page_data, statuses, views
 from tracker.present.markdown import escape_markdown
 
 page = page_setup("nav_counties", contract.COUNTIES)
+st = page.st  # Streamlit; in a one-chart view (?presentasjon=1&figur=…) it shows nothing
 wave = page.choose_wave(st.sidebar)
 highlight = page.choose_county("highlight_label", optional=True, container=st.sidebar)
 estimate = page.url.choice(
@@ -28,9 +29,16 @@ kpis_all, kpis, progress, versus = data.kpis_all, data.kpis, data.progress, data
 definition = page.t(f"definition_{page.measure}")
 if model:  # model-based estimates are labelled as such on every chart and image
     definition = page.t("definition_model", definition=definition)
-ctx = page.chart_context(definition, [w for w in page.waves if w <= wave])
 # Exported images of model-based charts say so in their file names too.
 stem_parts = [page.t("file_model")] if model else []
+counties = page.counties()
+county_name = dict(zip(counties["county_code"], counties["county_name"], strict=True))
+if highlight:  # an image shown alone says which county stands out, and so does its file name
+    name = county_name[highlight]
+    # Plotly renders HTML tags in titles: a county name is data, so it is escaped.
+    definition = page.t("subtitle_highlight", definition=definition, county=html.escape(name))
+    stem_parts.append(name)
+ctx = page.chart_context(definition, [w for w in page.waves if w <= wave])
 
 quotes = page.build(statuses.quote_sentences, kpis, progress, versus, page.lang, settings.min_n)
 if highlight:
@@ -103,6 +111,8 @@ page.chart(
         relative=relative,
         ctx=ctx,
         highlight=highlight or None,
+        national=data.national_all[data.national_all["wave_year"] <= wave],
+        min_n=settings.min_n,
     ),
     page.file_stem("county_trends", wave, *stem_parts),
     key="multiples",
@@ -113,4 +123,4 @@ if not page.presenting:  # presentation mode shows content only, no expanders
     with st.expander(page.t("quote_heading")):
         st.caption(page.t("quote_caption"))
         st.markdown("\n".join(f"- {escape_markdown(quotes[c])}" for c in ordered["area_code"]))
-page.chart_pack(wave, highlight)
+page.chart_pack(wave, county_name.get(highlight, ""))  # names, not codes, in files

@@ -1,68 +1,91 @@
-"""Kommuner: one county's municipalities × waves, those never collaborating, and peer counties."""
-
-import streamlit as st
+"""Kommuner: one county's municipalities × waves, those never collaborating or never answering,
+a search that finds a municipality as you type, and peer counties (its neighbours by default)."""
 
 from tracker.app import contract
 from tracker.app.frame import page_setup
-from tracker.app.url_state import remember, write_param
+from tracker.app.url_state import last_chosen, remember, stored, write_param
 from tracker.present import (
     charts,
     county_charts,
+    county_defaults,
     group_charts,
     group_views,
     page_data,
+    search,
     statuses,
     views,
 )
 from tracker.present.groups import group_name
 from tracker.present.markdown import escape_markdown
 
+MAX_PEERS = 5
+
 page = page_setup("nav_municipalities", contract.MUNICIPALITIES)
+st = page.st  # Streamlit; in a one-chart view (?presentasjon=1&figur=…) it shows nothing
 counties = page.counties()
 names = dict(zip(counties["county_code"], counties["county_name"], strict=True))
-county = page.choose_county("county_label", optional=False, container=st.sidebar)
-peer_options = [code for code in names if code != county]
-peers = page.url.multi_choice(
-    contract.PEERS, peer_options, page.t("peers_label"), lambda c: names[c], max_selections=5
+codes = list(names)
+# Opens on the county last chosen in this session (here or on Fylker), else the most populous:
+# an alphabetical first county (Oslo, one municipality) would show almost nothing.
+last = last_chosen(contract.COUNTY)
+default_county = last if last in names else page.build(county_defaults.default_county, codes)
+county = page.url.choice(
+    contract.COUNTY,
+    codes,
+    default_county,
+    page.t("county_label"),
+    lambda code: names[code],
+    container=st.sidebar,
+    widget="selectbox",
 )
+peer_options = [code for code in codes if code != county]
+suggested = page.build(county_defaults.default_peers, county, peer_options, MAX_PEERS)
+peers = page.url.multi_choice(
+    contract.PEERS,
+    peer_options,
+    page.t("peers_label"),
+    lambda c: names[c],
+    max_selections=MAX_PEERS,
+    default=suggested,
+    placeholder=page.t("peers_placeholder"),
+)
+if not page.presenting and stored(contract.PEERS) is None and peers:
+    st.sidebar.caption(page.t("peers_default_note", county=escape_markdown(names[county])))
 municipalities = page.query("municipalities_by_code")
 # The highlighted municipality has no widget of its own: the search below sets it.
 marked = page.url.value(contract.MUNICIPALITY, ["", *municipalities["municipality_code"]], "")
 write_param(contract.MUNICIPALITY, marked)
 page.show_notices()
 settings = page.settings
-
-
-def open_municipality(code: str, county_code: str) -> None:
-    remember(contract.COUNTY, county_code)
-    remember(contract.MUNICIPALITY, code)
-
-
-search = (
-    ""
-    if page.presenting
-    else st.text_input(page.t("search_label"), max_chars=60, key=contract.SEARCH)
+county_of = dict(
+    zip(municipalities["municipality_code"], municipalities["county_code"], strict=True)
 )
-if search.strip():
-    found = views.search_municipalities(municipalities, search)
-    if found.empty:
-        st.caption(page.t("search_none", text=escape_markdown(search.strip())))
-    for row in found.head(8).itertuples():
-        st.button(
-            escape_markdown(
-                page.t(
-                    "search_open",
-                    name=row.municipality_name,
-                    code=row.municipality_code,
-                    county=row.county_name,
-                )
-            ),
-            key=contract.open_municipality_key(row.municipality_code),
-            on_click=open_municipality,
-            args=(row.municipality_code, row.county_code),
-        )
-    if len(found) > 8:
-        st.caption(page.t("search_more", n=len(found) - 8))
+
+
+def open_municipality() -> None:
+    """The search's choice: mark the municipality and open its county (or unmark on clearing)."""
+    code = st.session_state.get(contract.SEARCH)
+    if code in county_of:
+        remember(contract.COUNTY, county_of[code])
+    remember(contract.MUNICIPALITY, code or "")
+
+
+if not page.presenting:
+    # A selectbox filters its options in the browser as people type (a text input would wait
+    # for Enter); each option carries its folded spelling, so "alesund" finds Ålesund.
+    labels = page.build(search.option_labels, municipalities)
+    st.session_state[contract.SEARCH] = marked or None
+    st.selectbox(
+        page.t("search_label"),
+        list(labels),
+        index=None,
+        format_func=lambda code: labels[code],
+        key=contract.SEARCH,
+        placeholder=page.t("search_placeholder"),
+        help=page.t("search_help"),
+        filter_mode="contains",
+        on_change=open_municipality,
+    )
 
 disclosure = page.disclosure
 if not disclosure.municipality_answers:
@@ -79,14 +102,31 @@ else:
         st.markdown(f"**{escape_markdown(marked_line)}**")
     st.table(views.answer_matrix_table(matrix, page.lang, highlight=marked or None))
 
-    never = data.never
+    # Never collaborated and never answered are different facts: a municipality without any
+    # answer may well have collaborated, so it is listed apart, not counted as "never".
+    never, silent = data.never, data.never_answered
     total = matrix["municipality_code"].nunique()
-    st.subheader(page.t("never_heading", n=len(never), total=total))
+    answered = total - len(silent)
+    never_col, silent_col = st.columns(2)
+    never_col.subheader(page.t("never_heading", n=len(never), total=answered))
     if never.empty:
-        st.caption(page.t("never_none"))
+        if answered:
+            never_col.caption(page.t("never_none"))
     else:
         never = never.sort_values("municipality_name", key=views.norwegian_sort_key)
-        st.dataframe(views.never_display_table(never, page.lang), hide_index=True, width="content")
+        never_col.dataframe(
+            views.never_display_table(never, page.lang),
+            hide_index=True,
+            width="content",
+            height="content",  # every row, not a ten-row scroll box
+        )
+    silent_col.subheader(page.t("never_answered_heading", n=len(silent), total=total))
+    if silent.empty:
+        silent_col.caption(page.t("never_answered_none"))
+    else:
+        silent_col.caption(page.t("never_answered_caption"))
+        silent_names = silent["municipality_name"].sort_values(key=views.norwegian_sort_key)
+        silent_col.markdown(", ".join(escape_markdown(str(n)) for n in silent_names))
 
 # Similar municipalities: the searched municipality's KOSTRA group (any county), to learn from.
 st.subheader(page.t("similar_heading"))
@@ -193,4 +233,7 @@ else:
         ).style.hide(axis="index")
     )
 # The marked municipality is part of the view: its similar-municipalities chart is in the pack.
-page.chart_pack(names[county], *peers, *([marked] if marked else []))
+marked_name = dict(
+    zip(municipalities["municipality_code"], municipalities["municipality_name"], strict=True)
+)
+page.chart_pack(names[county], *(names[p] for p in peers), marked_name.get(marked, ""))

@@ -1,13 +1,12 @@
 """Kommunetyper: the measure by SSB centrality class and by population size band, per wave."""
 
-import streamlit as st
-
 from tracker.app import contract
 from tracker.app.frame import page_setup
 from tracker.present import group_charts, group_views, page_data
 from tracker.present.markdown import escape_markdown
 
 page = page_setup("nav_municipality_types", contract.MUNICIPALITY_TYPES)
+st = page.st  # Streamlit; in a one-chart view (?presentasjon=1&figur=…) it shows nothing
 wave = page.choose_wave(st.sidebar)
 page.show_notices()
 settings = page.settings

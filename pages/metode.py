@@ -5,7 +5,14 @@ import streamlit as st
 
 from tracker.app import contract
 from tracker.app.frame import page_setup
-from tracker.present import data_pack, method_example, model_view, page_data, published_view
+from tracker.present import (
+    data_pack,
+    method_example,
+    method_tables,
+    model_view,
+    page_data,
+    published_view,
+)
 from tracker.present import format as fmt
 from tracker.present.markdown import escape_markdown
 
@@ -25,38 +32,17 @@ st.markdown(
     page.t(
         "dataset_summary",
         kind=page.t(f"dataset_kind_{kind}"),
-        built=escape_markdown(page.dataset.get("built_at", "–")),
+        built=escape_markdown(fmt.date_time(page.dataset.get("built_at"), page.lang)),
         schema=escape_markdown(page.dataset.get("schema_version", "–")),
-        waves=", ".join(map(str, page.waves)),
+        waves=fmt.join_list(page.waves, page.lang),
     )
 )
 st.markdown(f"**{page.t('waves_heading')}**")
 data = page.load(page_data.method)
-waves = data.waves
-st.dataframe(
-    waves.rename(
-        columns={
-            "wave_year": page.t("col_wave"),
-            "fieldwork": page.t("col_fieldwork"),
-            "source": page.t("col_source"),
-            "note": page.t("col_note"),
-        }
-    ),
-    hide_index=True,
-)
+st.dataframe(page.build(method_tables.waves_display_table, data.waves, page.lang), hide_index=True)
 st.markdown(f"**{page.t('imports_heading')}**")
-imports = data.imports
 st.dataframe(
-    imports.rename(
-        columns={
-            "imported_at": page.t("col_imported_at"),
-            "file_name": page.t("col_file"),
-            "rows": page.t("col_rows"),
-            "wave_years": page.t("col_wave"),
-            "sha256": page.t("col_sha256"),
-        }
-    ),
-    hide_index=True,
+    page.build(method_tables.imports_display_table, data.imports, page.lang), hide_index=True
 )
 
 st.subheader(page.t("method_definitions_heading"))

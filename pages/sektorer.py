@@ -1,20 +1,28 @@
 """Sektorer: the unit measure by sector and by type of research partner, per wave."""
 
 import pandas as pd
-import streamlit as st
 
 from tracker.app import contract
 from tracker.app.frame import page_setup
 from tracker.data import reference
 from tracker.present import charts, page_data, views
 
-page = page_setup("nav_sectors", contract.SECTORS)
-if page.measure != "units" and not page.presenting:
-    st.info(page.t("sectors_measure_note"), icon=":material/info:")
+# Sectors exist only for unit leaders: the sidebar shows that measure, not the user's choice.
+page = page_setup(
+    "nav_sectors",
+    contract.SECTORS,
+    fixed_measure="units",
+    fixed_measure_help="sectors_measure_note",
+)
+st = page.st  # Streamlit; in a one-chart view (?presentasjon=1&figur=…) it shows nothing
+if not page.presenting:
+    st.caption(page.t("sectors_measure_note"))
+# Like with like by default: 2018 surveyed two of the five sectors, so "all" mixes a two-sector
+# baseline with five-sector later waves.
 scope = page.url.choice(
     contract.SECTOR_SCOPE,
-    ("all", "comparable"),
-    "all",
+    ("comparable", "all"),
+    "comparable",
     page.t("sectors_scope_label"),
     lambda v: page.t(f"sectors_scope_{v}"),
     container=st,

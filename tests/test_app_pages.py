@@ -28,10 +28,11 @@ from tracker.app.contract import (
     SORT,
     TARGET,
     WAVE,
-    open_municipality_key,
     widget_key,
 )
-from tracker.present import export
+from tracker.data.county_neighbours import county_neighbours
+from tracker.data.profiles import municipality_profiles
+from tracker.present import county_defaults, export
 from tracker.present.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,18 +170,93 @@ def test_sort_choice_reorders_table_and_url(use_demo_db: Path) -> None:
 
 def test_municipality_search_opens_its_county(use_demo_db: Path) -> None:
     at = open_page(MUNICIPALITIES, {COUNTY: "03"})
-    at.text_input(key=SEARCH).input("Voss").run()
-    at.button(key=open_municipality_key("4621")).click().run()
+    search = at.selectbox(key=SEARCH)
+    assert search.value is None and search.proto.placeholder == t("search_placeholder", "nb")
+    search.select("1508").run()  # the browser filters the options; picking one reruns
     assert not at.exception
-    assert at.sidebar.selectbox(key=widget_key(COUNTY)).value == "46"
-    assert at.query_params[MUNICIPALITY] == "4621"
-    assert at.query_params[COUNTY] == "46"
+    assert at.sidebar.selectbox(key=widget_key(COUNTY)).value == "15"
+    assert at.query_params[MUNICIPALITY] == "1508" and at.query_params[COUNTY] == "15"
+    # The found municipality is the first row of the answer table, its name highlighted.
+    assert at.table[0].value.iloc[0, 0] == "Ålesund"
+    styles = at.table[0].proto.arrow_data.styler.styles
+    uuid = at.table[0].proto.arrow_data.styler.uuid
+    assert f"#T_{uuid}_row0_col0 {{ font-weight: 700; background-color: #FDEBD9 }}" in styles
+    assert f"#T_{uuid}_row1_col0 {{" not in styles, "only the found row"
+    assert at.selectbox(key=SEARCH).value == "1508", "the search shows what was found"
+    at.selectbox(key=SEARCH).set_value(None).run()  # clearing the search unmarks
+    assert MUNICIPALITY not in at.query_params and at.table[0].value.iloc[0, 0] != "Ålesund"
 
 
-def test_search_by_three_digit_code(use_demo_db: Path) -> None:
+# --- Kommuner's defaults (issue 15, item 7) -----------------------------------------------------
+
+
+def county_box(at):
+    return at.sidebar.selectbox(key=widget_key(COUNTY))
+
+
+def test_kommuner_opens_on_the_most_populous_county(use_demo_db: Path) -> None:
+    populations = county_defaults.county_populations(municipality_profiles())
     at = open_page(MUNICIPALITIES)
-    at.text_input(key=SEARCH).input("301").run()
-    assert [b.key for b in at.button] == [open_municipality_key("0301")]
+    assert county_box(at).value == populations.idxmax() == "32"  # Akershus, 728 803 (2024)
+    assert COUNTY not in at.query_params, "a default is not written to the URL"
+    heading = t("matrix_heading", "nb", county="Akershus")
+    assert heading in [s.value for s in at.subheader]
+
+
+def test_kommuner_suggests_the_neighbours_as_peers(use_demo_db: Path) -> None:
+    at = open_page(MUNICIPALITIES, {COUNTY: "46"})
+    peers = at.sidebar.multiselect(key=widget_key(PEERS))
+    assert peers.value == list(county_neighbours()["46"])[:5] == ["34", "33", "15", "11", "40"]
+    assert PEERS not in at.query_params, "suggested, not chosen: not in the URL"
+    assert t("peers_default_note", "nb", county="Vestland") in [c.value for c in at.caption]
+    assert len(at.get("plotly_chart")) == 2, "peer charts from the start"
+    county_box(at).select("31").run()  # suggestions follow the county
+    assert at.sidebar.multiselect(key=widget_key(PEERS)).value == ["32"]  # Østfold: Akershus
+    at.sidebar.multiselect(key=widget_key(PEERS)).unselect("32").run()  # none, on purpose
+    assert at.query_params[PEERS] == "", "an explicit 'none' is kept in the link"
+    assert not at.get("plotly_chart")
+    county_box(at).select("46").run()
+    assert at.sidebar.multiselect(key=widget_key(PEERS)).value == [], "the choice stays"
+    again = open_page(MUNICIPALITIES, {COUNTY: "46", PEERS: ""})
+    assert again.sidebar.multiselect(key=widget_key(PEERS)).value == []
+
+
+def test_kommuner_reopens_on_the_last_chosen_county(use_demo_db: Path) -> None:
+    at = open_page(MUNICIPALITIES)
+    county_box(at).select("46").run()
+    at.switch_page(COUNTIES).run()
+    at.selectbox(key=widget_key(COUNTY)).select("").run()  # no county highlighted on Fylker
+    assert COUNTY not in at.query_params
+    at.switch_page(MUNICIPALITIES).run()
+    assert not at.exception
+    assert county_box(at).value == "46", "the last county chosen in this session"
+
+
+def test_an_explicit_county_in_the_url_wins(use_demo_db: Path) -> None:
+    at = open_page(MUNICIPALITIES)
+    county_box(at).select("46").run()
+    assert at.query_params[COUNTY] == "46"
+    at.query_params[COUNTY] = "18"  # a link opened in the same session
+    at.run()
+    assert county_box(at).value == "18"
+    county_box(at).select("50").run()  # and a choice after it still works
+    assert county_box(at).value == "50" and at.query_params[COUNTY] == "50"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_select_widget_has_a_translated_placeholder(use_demo_db: Path, lang: str) -> None:
+    # Streamlit's own placeholders ("Choose options", "Choose an option") are English only.
+    for script in PAGE_FILES:
+        at = open_page(script, {LANG: lang, COUNTY: "46"})
+        boxes = [*at.selectbox, *at.multiselect, *at.text_input]
+        assert script != MUNICIPALITIES or len(at.multiselect) == 1
+        for box in boxes:
+            assert box.proto.placeholder.strip(), f"{script}: {box.label} has no placeholder"
+            assert not box.proto.placeholder.startswith("Choose o"), box.proto.placeholder
+    at = open_page(MUNICIPALITIES, {LANG: lang})
+    peers = at.sidebar.multiselect(key=widget_key(PEERS))
+    assert peers.proto.placeholder == t("peers_placeholder", lang)
+    assert county_box(at).proto.placeholder == t("select_placeholder", lang)
 
 
 def test_peers_are_shown_and_kept_in_url(use_demo_db: Path) -> None:
@@ -199,9 +275,9 @@ def test_peer_list_is_capped_at_five(use_demo_db: Path) -> None:
 
 def test_sector_scope_switch(use_demo_db: Path) -> None:
     at = open_page(SECTORS, {MEASURE: "units"})
-    at.radio(key=widget_key(SECTOR_SCOPE)).set_value("comparable").run()
+    at.radio(key=widget_key(SECTOR_SCOPE)).set_value("all").run()  # "comparable" is the default
     assert not at.exception
-    assert at.query_params[SECTOR_SCOPE] == "comparable"
+    assert at.query_params[SECTOR_SCOPE] == "all"
 
 
 def test_links_carry_every_choice(use_demo_db: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support.app import cli_rows, expected_status, open_page
+from support.app import cli_rows, expected_status, open_page, without_n
 
 from tracker.app.contract import COUNTIES, COUNTY, ESTIMATE, LANG
 from tracker.data.db import open_snapshot
@@ -128,7 +128,7 @@ def ranking_points(at) -> dict[str, float]:
     dots = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
     x = dots["x"]  # Plotly sends number arrays as base64 with their dtype
     values = np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]) if "bdata" in x else x
-    return dict(zip(dots["y"], (float(v) for v in values), strict=True))
+    return dict(zip(map(without_n, dots["y"]), (float(v) for v in values), strict=True))
 
 
 def test_counties_switch_to_model_based_estimates(use_demo_db: Path) -> None:

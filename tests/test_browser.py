@@ -226,7 +226,7 @@ def test_cold_deep_link_highlights_county(tab: Tab, cold_server: StreamlitServer
     expect(page.locator("h1").first).to_have_text("Fylker")  # bokmål is the default language
     ranking = page.locator(PLOTLY).filter(has_text="Andel per fylke")
     expect(ranking.first).to_be_visible()
-    highlight = page.locator(SIDEBAR).get_by_role("combobox", name="Fremhev fylke")
+    highlight = page.locator(SIDEBAR).get_by_role("combobox", name="Uthev fylke")
     expect(highlight).to_have_value("Vestland")
     summary = page.locator('[data-testid="stMarkdownContainer"] strong').filter(
         has_text=re.compile(r"^Vestland:")
@@ -282,7 +282,7 @@ def test_hostile_query_parameter_is_ignored_with_notice(
     expect(page.locator(SIDEBAR).get_by_role("radio", name="Norsk bokmål")).to_be_checked()
     assert tab.query().get(LANG) is None, page.url
     if param == COUNTY:
-        highlight = page.locator(SIDEBAR).get_by_role("combobox", name="Fremhev fylke")
+        highlight = page.locator(SIDEBAR).get_by_role("combobox", name="Uthev fylke")
         expect(highlight).to_have_value("(ingen)")
 
 
@@ -514,7 +514,7 @@ def test_open_page_picks_up_new_wave_without_reload(
     imported = run_cli_process("import", wave_file, "--db", survey_db, timeout=60)
     assert imported.returncode == 0, imported.stdout + imported.stderr
 
-    wave_label = "Undersøkelse (bølge)"
+    wave_label = "Undersøkelsesbølge"
     options: list[str] = []
     deadline = time.monotonic() + RELOAD_TIMEOUT_S
     next_look = time.monotonic() + RELOAD_SECONDS

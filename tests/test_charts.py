@@ -143,11 +143,12 @@ def test_dots_rank_counties_and_hide_suppressed() -> None:
         kpis, progress, target_share=0.3, relative=False, min_n=5, ctx=context(), highlight="46"
     )
     dots = fig.data[0]
-    assert list(dots.y)[-1] == "Finnmark"  # highest share drawn last (top)
-    assert "Oslo" not in list(dots.y)
-    assert dots.marker.color[list(dots.y).index("Vestland")] == style.HIGHLIGHT
+    # Labels carry n (tests/test_county_labels.py): "Finnmark (n = 20)".
+    assert list(dots.y)[-1] == "Finnmark (n = 20)"  # highest share drawn last (top)
+    assert "Oslo (n = 0)" not in list(dots.y)
+    assert dots.marker.color[list(dots.y).index("Vestland (n = 20)")] == style.HIGHLIGHT
     hidden = next(tr for tr in fig.data if tr.mode == "text")
-    assert list(hidden.y) == ["Oslo"]
+    assert list(hidden.y) == ["Oslo (n = 0)"]
 
 
 def test_relative_mode_marks_each_own_target() -> None:
@@ -207,7 +208,7 @@ def test_every_interval_hover_comes_from_the_helper() -> None:
         expected = chart_parts.share_hover(
             "Vestland", row.share, row.ci_low, row.ci_high, row.n, lang
         )
-        assert dots.hovertext[list(dots.y).index("Vestland")] == expected
+        assert dots.hovertext[list(dots.y).index("Vestland (n = 20)")] == expected
         share_trace = next(tr for tr in figs["trend"].data if tr.name == t("legend_share", lang))
         national = t("area_national", lang)
         assert share_trace.hovertext[0] == chart_parts.share_hover(

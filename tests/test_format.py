@@ -59,11 +59,11 @@ def test_whole_percent_of_a_float_edge_case() -> None:
 def test_percentage_points_one_decimal_with_sign_of_the_rounded_value() -> None:
     # 100 * (0.225 - 0.15) == 7.500000000000001 and 100 * (0.2 - 0.155) == 4.500000000000001:
     # float noise is removed before the rule decides, so both read as written.
-    assert fmt.pp(100 * (0.225 - 0.15), "nb") == f"+7,5{NBSP}pp"
+    assert fmt.pp(100 * (0.225 - 0.15), "nb") == f"+7,5{NBSP}p.p."
     assert fmt.pp(100 * (0.2 - 0.155), "en") == "+4.5 pp"
-    assert fmt.pp(0.25, "nb") == f"+0,3{NBSP}pp"
-    assert fmt.pp(0.04, "nb") == f"0,0{NBSP}pp"  # no "+0,0"
-    assert fmt.pp(-0.05, "nb") == f"{MINUS}0,1{NBSP}pp"
+    assert fmt.pp(0.25, "nb") == f"+0,3{NBSP}p.p."
+    assert fmt.pp(0.04, "nb") == f"0,0{NBSP}p.p."  # no "+0,0"
+    assert fmt.pp(-0.05, "nb") == f"{MINUS}0,1{NBSP}p.p."
     assert fmt.pp(-0.05, "en") == "-0.1 pp"
     assert fmt.pp(1.25, "nb", words=True) == f"+1,3{NBSP}prosentpoeng"
     assert fmt.pp(1.25, "en", words=True) == "+1.3 percentage points"
@@ -156,3 +156,12 @@ def test_headline_chart_table_and_sentences_show_the_same_figures(lang: str) -> 
     assert baseline in said and latest in said
     quote = statuses.quote_sentence("Norge", kpis.iloc[-1], prog.iloc[0], "no_clear", lang, 5)
     assert latest in quote
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_progress_table_puts_the_answer_first(lang: str) -> None:
+    # On a phone only the first columns are on screen: name, share, status and when the
+    # target is reached come before the figures behind them.
+    table = views.progress_display_table(progress(), national().iloc[[-1]], lang)
+    first = [t(key, lang) for key in ("col_area", "col_share", "col_status", "col_projected")]
+    assert list(table.columns[:4]) == first

@@ -331,7 +331,7 @@ def test_usage_checks_can_fail(tmp_path: Path) -> None:
 def test_norwegian_and_english_number_typography() -> None:
     assert fmt.share(0.153, "nb") == "15,3\u00a0%"
     assert fmt.share(0.153, "en") == "15.3%"
-    assert fmt.pp(-1.0, "nb") == "\u22121,0\u00a0pp"
+    assert fmt.pp(-1.0, "nb") == "\u22121,0\u00a0p.p."
     assert fmt.pp(2.06, "en") == "+2.1 pp"
     assert fmt.share_range(0.18, 0.31, "nb") == "18,0–31,0\u00a0%"  # one decimal, issue 15
     assert fmt.count(12345, "nb") == "12\u00a0345"

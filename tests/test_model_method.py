@@ -29,7 +29,7 @@ from tracker.data.importer import import_files
 from tracker.data.profiles import CENTRAL_CLASSES
 from tracker.data.reference import municipalities
 from tracker.data.settings import load_settings
-from tracker.present import data_pack, model_view, page_data
+from tracker.present import data_pack, model_view, page_data, wording
 from tracker.present.format import MINUS, NBSP
 from tracker.present.i18n import t
 from tracker.stats import kpi, model_kpi
@@ -86,7 +86,7 @@ def parse(text: str, lang: str) -> float | None:
     if text == "–":
         return None
     text = text.replace(NBSP, "").replace(" ", "").replace(MINUS, "-")
-    text = text.removesuffix("pp").removesuffix("%")
+    text = text.removesuffix("p.p.").removesuffix("pp").removesuffix("%")
     text = text.replace(",", ".") if lang == "nb" else text.replace(",", "")
     return float(text)
 
@@ -128,12 +128,18 @@ def assert_table_is_the_fit(table: pd.DataFrame, fit: pd.DataFrame, lang: str) -
 
 
 def zero_sentence(lang: str, waves: str) -> str:
-    return t("method_model_sigma_zero", lang, waves=waves, classes=CLASSES)
+    """The sentence for ``waves`` ("2018, 2024"), which it names as "bølgene 2018 og 2024"."""
+    named = wording.waves(waves.split(", "), lang)
+    return t("method_model_sigma_zero", lang, waves=named, classes=CLASSES)
+
+
+def unfitted_sentence(lang: str, waves: str) -> str:
+    return t("method_model_unfitted", lang, waves=wording.waves(waves.split(", "), lang))
 
 
 def zero_lead(lang: str) -> str:
     """The sentence's bold lead up to the wave list, to find it whichever waves it names."""
-    return zero_sentence(lang, "\0").split("\0")[0]
+    return t("method_model_sigma_zero", lang, waves="\0", classes=CLASSES).split("\0")[0]
 
 
 # --- the page on the demo database ---------------------------------------------------------------
@@ -238,7 +244,7 @@ def test_a_measure_without_a_fit_says_so_and_claims_nothing(
     assert set(table[t("method_model_col_sigma2", "nb")]) == {"–"}
     assert_table_is_the_fit(table, fit, "nb")
     texts = [m.value for m in at.markdown]
-    assert t("method_model_unfitted", "nb", waves="2018, 2024") in texts
+    assert unfitted_sentence("nb", "2018, 2024") in texts
     assert not any(text.startswith(zero_lead("nb")) for text in texts)
 
 
@@ -256,7 +262,7 @@ def test_notes_follow_the_fit() -> None:
     ]
     assert model_view.notes(fit_frame({2018: math.nan, 2024: 0.0}), "nb") == [
         zero_sentence("nb", "2024"),
-        t("method_model_unfitted", "nb", waves="2018"),
+        unfitted_sentence("nb", "2018"),
     ]
     assert model_view.notes(fit_frame({}), "nb") == []
 
@@ -265,7 +271,7 @@ def test_a_tiny_variance_is_not_shown_as_zero() -> None:
     assert model_view.variance_text(0.0, "nb") == "0"
     assert model_view.variance_text(1e-9, "nb") == "< 0,000001"
     assert model_view.variance_text(0.004767, "en") == "0.004767"
-    assert model_view.deviation_text(0.0025, "nb") == f"5,0{NBSP}pp"
+    assert model_view.deviation_text(0.0025, "nb") == f"5,0{NBSP}p.p."
     assert model_view.variance_text(math.nan, "en") == model_view.deviation_text(None, "en") == "–"
 
 

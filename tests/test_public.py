@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from support.app import open_page
+from support.app import open_page, without_n
 
 from tracker.app.contract import (
     COUNTIES,
@@ -30,6 +30,7 @@ from tracker.app.contract import (
     METHOD,
     MUNICIPALITIES,
     MUNICIPALITY,
+    PEERS,
 )
 from tracker.data.db import open_snapshot
 from tracker.data.settings import Settings, SettingsError, load_settings
@@ -329,7 +330,7 @@ def infos(at) -> list[str]:
 def test_kommuner_public_shows_no_answers_and_says_why(
     use_demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    params = {COUNTY: "46", MUNICIPALITY: "4621"}
+    params = {COUNTY: "46", MUNICIPALITY: "4621", PEERS: ""}  # no peer charts: only the group's
     never_lead = t("never_heading", "nb", n=0, total=0).split("(")[0]
     matrix = t("matrix_heading", "nb", county="Vestland")
     for public in (False, True, False):  # the same process: cached views must not cross over
@@ -359,13 +360,14 @@ def ranking(at) -> tuple[set[str], set[str]]:
     dots = traces[0]
     x = dots["x"]  # Plotly sends number arrays as base64 with their dtype
     values = np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]) if "bdata" in x else x
-    drawn = {name for name, v in zip(dots["y"], values, strict=True) if not math.isnan(v)}
+    names = [without_n(label) for label in dots["y"]]
+    drawn = {name for name, v in zip(names, values, strict=True) if not math.isnan(v)}
     label = t("suppressed", "nb", min_n=5)
     hidden = {
         name
         for trace in traces
         if trace.get("mode") == "text" and label in (trace.get("text") or [])
-        for name in trace["y"]
+        for name in map(without_n, trace["y"])
     }
     return drawn, hidden
 

@@ -147,7 +147,7 @@ def test_tiles_are_paler_and_say_uncertain_for_unsettled_statuses():
     assert fills.count(style.pale(on_track)) == 2 and achieved in fills
     texts = {a.text.split("</b>")[0].removeprefix("<b>"): a.text for a in fig.layout.annotations}
     assert "usikker" in texts["Rogaland"] and "usikker" not in texts["Vestland"]
-    assert any(trace.name == "Blek flis: usikker status" for trace in fig.data)
+    assert any(trace.name == "Blek rute: usikker status" for trace in fig.data)
     hovers = next(trace.hovertext for trace in fig.data if trace.hovertext)
     assert f"I rute eller bedre: 60{NBSP}%" in hovers[1]  # Rogaland
     assert "I rute eller bedre" not in hovers[3]  # Oslo: insufficient data
@@ -180,8 +180,10 @@ def test_dots_are_open_where_a_county_does_not_differ_clearly_from_norway():
         national_share=0.22,
     )
     dots = fig.data[0]
-    symbols = dict(zip(dots.y, dots.marker.symbol, strict=True))
+    # The labels carry n (county_charts.with_n): "Vestland (n = 400)".
+    symbols = {y.split(" (n")[0]: s for y, s in zip(dots.y, dots.marker.symbol, strict=True)}
     assert symbols == {"Vestland": "circle", "Rogaland": "circle-open", "Trøndelag": "circle-open"}
-    assert "ingen klar forskjell fra landet" in dots.hovertext[list(dots.y).index("Rogaland")]
+    rogaland = list(dots.y).index("Rogaland (n = 10)")
+    assert "ingen klar forskjell fra landet" in dots.hovertext[rogaland]
     national = [s for s in fig.layout.shapes if s.x0 == pytest.approx(22.0)]
     assert national, "Norway's share is drawn as a line"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -42,7 +43,9 @@ def assert_page_frame(at: AppTest, lang: str) -> None:
     """What every page run shows: a heading, the demo banner and the menu, all in ``lang``."""
     assert at.title, "every page has a heading"
     assert any(w.body == t("demo_banner", lang) for w in at.warning)
-    labels = [link.proto.label for link in at.sidebar.get("page_link")]
+    # The menu, without the slide links (one per chart, ``?figur=``: tests/test_slides.py).
+    links = at.sidebar.get("page_link")
+    labels = [link.proto.label for link in links if "figur=" not in link.proto.query_string]
     assert [label for label in labels if label != t("presentation_link", lang)] == [
         t(key, lang) for script, key in PAGES if (ROOT / script).exists()
     ]
@@ -83,3 +86,13 @@ def expected_status(row: Mapping[str, str], lang: str) -> str:
     likely = t(key, lang, status=t(f"status_phrase_{row['status']}", lang))
     probability = fmt.share(chance, lang, 0)
     return t("status_uncertain", lang, likely=likely, probability=probability)
+
+
+#: " (n = 1 234)" at the end of a county label on the charts (every county label carries its n).
+N_SUFFIX = re.compile(r" \(n = [0-9\u00a0\u202f ,.]+\)$")
+
+
+def without_n(label: str) -> str:
+    """The county name of a chart label 'Trøndelag (n = 17)'; fails if the label has no n."""
+    assert N_SUFFIX.search(label), f"county label without n: {label!r}"
+    return N_SUFFIX.sub("", label)

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker.app import contract
+from tracker.app import contract, slide
 from tracker.present import export
 from tracker.present.markdown import escape_markdown
 
@@ -27,9 +27,23 @@ def show_chart(
     table: pd.DataFrame | None = None,
     container: Any = None,
 ) -> None:
-    """Draw a chart with its summary sentence, PNG/SVG downloads and a table alternative."""
+    """Draw a chart with its summary sentence, PNG/SVG downloads, a table alternative, its
+    slide link and embed snippet; in a one-chart view (tracker/app/slide.py), the chosen chart
+    alone, and nothing for every other chart."""
+    if key not in contract.CHARTS.get(page.script, (key,)):
+        # ?figur= accepts the keys in contract.CHARTS: a chart missing there has no slide.
+        raise ValueError(f"chart key {key!r} is not listed in contract.CHARTS[{page.script!r}]")
+    if page.one_chart:
+        if key == page.figure:
+            page.figures.append((stem, fig))
+            slide.show_slide(page, fig, key)
+        return
+    if key == page.figure and page.figure_title:  # ?figur=…&tittel=…: the takeaway title
+        fig = slide.retitled(fig, page.figure_title)
     place = container if container is not None else st.container()
     page.figures.append((stem, fig))
+    if summary:
+        page.summaries[stem] = summary
     if page.presenting:
         # Larger type for a screenshot shown on a screen; exports keep the house sizes.
         fig = go.Figure(fig).update_layout(font_size=19, title_font_size=26, legend_font_size=17)
@@ -45,7 +59,9 @@ def show_chart(
             "scale": export.SCALE,
         },
     }
-    place.plotly_chart(fig, width="stretch", key=key, config=config)
+    # theme=None: draw the house template as it is (what the exported image shows), not
+    # Streamlit's theme over it, whose grey #808495 axis labels fail WCAG AA (3.7:1).
+    place.plotly_chart(fig, width="stretch", key=key, config=config, theme=None)
     if summary:
         place.caption(escape_markdown(summary))
     if page.presenting:
@@ -66,6 +82,7 @@ def show_chart(
     if table is not None:
         with place.expander(page.t("show_table")):
             st.dataframe(table, hide_index=True)
+    slide.show_links(page, key, place)
 
 
 def _deferred_image(fig: go.Figure, fmt: str, preset: str) -> Callable[[], bytes]:
@@ -76,6 +93,10 @@ def _deferred_image(fig: go.Figure, fmt: str, preset: str) -> Callable[[], bytes
 
 def show_chart_pack(page: Page, *parts: object) -> None:
     """A button that renders every chart of this view as PNG and SVG into one ZIP."""
+    if page.one_chart and not page.figures:
+        # ?figur= names a chart of this page that this view does not draw (e.g. the tile grid
+        # while the map is chosen, or a comparison with no peer counties chosen).
+        st.info(page.t("figure_not_in_view", figure=page.figure), icon=":material/info:")
     if page.presenting or not page.figures:
         return
     st.divider()
@@ -93,7 +114,12 @@ def show_chart_pack(page: Page, *parts: object) -> None:
 
         st.session_state["chart_pack"] = (
             view_key,
-            export.chart_pack(page.figures, page.preset, report),
+            export.chart_pack(
+                page.figures,
+                page.preset,
+                report,
+                notes=export.alt_text(page.figures, page.summaries, page.t("alt_text_file")),
+            ),
         )
     made = st.session_state.get("chart_pack")
     if made and made[0] == view_key:

@@ -46,6 +46,23 @@ SORT = "sort"  # progress table order (Fylker)
 SECTOR_SCOPE = "sektorer"  # all | comparable (Sektorer)
 ESTIMATE = "anslag"  # direct | model (Fylker: direct or model-based county estimates)
 MAP_VIEW = "kart"  # tiles | status | share (Oversikt: tile grid, or a map coloured by that)
+FIGURE = "figur"  # with presentasjon=1: one chart alone (a key from CHARTS), a slide or an embed
+TITLE = "tittel"  # a takeaway title (free text) for the chart named by FIGURE
+SLIDE_HEIGHT = "hoyde"  # height in CSS px the one-chart view fills (an iframe's height)
+
+#: Chart keys (``key=`` of ``page.chart``) of each page: the values ``figur`` accepts there.
+CHARTS: dict[str, tuple[str, ...]] = {
+    OVERVIEW: ("trend", "tiles", "county_map", "dots"),
+    COUNTIES: ("ranking", "multiples"),
+    MUNICIPALITIES: ("similar", "peer_trends", "peer_latest"),
+    SECTORS: ("sectors", "partners"),
+    MUNICIPALITY_TYPES: ("types_centrality", "types_size"),
+    METHOD: (),
+}
+#: Heights ``hoyde`` accepts: a full-HD slide (the default) and common iframe heights.
+SLIDE_HEIGHTS = ("1080", "400", "480", "540", "600", "720", "800", "900", "1200", "1440")
+#: A takeaway title is cut to this many characters (a title longer than this is no title).
+TITLE_MAX_CHARS = 100
 
 #: Page-specific choices that links between pages carry, so moving between pages keeps them.
 CARRIED = (WAVE, COUNTY, PEERS)
@@ -57,15 +74,10 @@ def widget_key(parameter: str) -> str:
 
 
 # --- other widget keys --------------------------------------------------------------------------
-SEARCH = "municipality_search"  # Kommuner: search box
+SEARCH = "municipality_search"  # Kommuner: search box (a selectbox that filters as you type)
 MAKE_PACK = "make_pack"  # chart pack: the button that renders it
 PACK_DOWNLOAD = "pack_download"  # chart pack: the download button
 DATA_PACK = "data_pack"  # Metode: the CSV tables download
-
-
-def open_municipality_key(code: str) -> str:
-    """Key of the search result button that opens municipality ``code`` on Kommuner."""
-    return f"open_{code}"
 
 
 def image_key(chart_key: str, fmt: str) -> str:

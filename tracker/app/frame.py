@@ -23,12 +23,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker.app import chart_block, contract, view_cache
+from tracker.app import chart_block, contract, slide, view_cache
 from tracker.app.data_access import cached_query, open_database, watch_database
 from tracker.app.url_state import UrlState, link_state, page_state, presenting
 from tracker.data.db import Snapshot
 from tracker.data.settings import MEASURES, TARGET_MODES, Settings, SettingsError, load_settings
-from tracker.present import export
+from tracker.present import export, wording
+from tracker.present import format as fmt
 from tracker.present.charts import ChartContext
 from tracker.present.format import LANGUAGES
 from tracker.present.i18n import DEFAULT_LANGUAGE, t
@@ -84,6 +85,18 @@ class Page:
     preset: str = export.DEFAULT_PRESET
     #: (file stem, figure) of every chart drawn so far, for the chart pack.
     figures: list[tuple[str, go.Figure]] = field(default_factory=list)
+    #: The summary sentence of each chart drawn so far, by file stem (the pack's alt text).
+    summaries: dict[str, str] = field(default_factory=dict)
+    #: ``?figur=``: the chart a takeaway title belongs to; in presentation mode, the one chart
+    #: shown (see tracker/app/slide.py). None when not given or not a chart of this page.
+    figure: str | None = None
+    #: ``?tittel=``: the takeaway title of ``figure`` (plain text, '' for none).
+    figure_title: str = ""
+    #: ``?hoyde=``: the height in CSS px a one-chart view fills.
+    slide_height: int = slide.FULL_HD_HEIGHT
+    #: The sidebar list of slide links, filled as the charts are drawn (None when presenting).
+    slide_links: Any = None
+    slide_links_shown: bool = False  # its heading is drawn with the first link
 
     @property
     def lang(self) -> str:
@@ -92,6 +105,17 @@ class Page:
     @property
     def presenting(self) -> bool:
         return presenting()
+
+    @property
+    def one_chart(self) -> bool:
+        """Presentation mode with ``?figur=``: only that chart is drawn, nothing else."""
+        return self.presenting and self.figure is not None
+
+    @property
+    def st(self) -> Any:
+        """What page scripts write through (``st = page.st``): Streamlit, or in a one-chart view
+        a stand-in that shows nothing, so that pages need no check of their own per element."""
+        return slide.MUTED if self.one_chart else st
 
     @property
     def demo(self) -> bool:
@@ -131,8 +155,9 @@ class Page:
         return t(key, self.lang, **values)
 
     def chart_context(self, subtitle: str, waves: Sequence[int]) -> ChartContext:
-        built = self.dataset.get("built_at", "")[:10]
-        source = self.t("chart_source", waves=", ".join(map(str, waves)), date=built)
+        # The same date as the method page's build time, in the page language.
+        built = fmt.date(self.dataset.get("built_at"), self.lang)
+        source = self.t("chart_source", waves=wording.waves(waves, self.lang), date=built)
         return ChartContext(lang=self.lang, demo=self.demo, subtitle=subtitle, source=source)
 
     def file_stem(self, name: str, *parts: object) -> str:
@@ -142,6 +167,8 @@ class Page:
         """
         measure = self.t(f"measure_{self.measure}_short")
         words = [self.t("file_prefix"), self.t(f"file_{name}"), *parts, measure]
+        if self.target_mode == "relative":  # its target lines and statuses differ
+            words.append(self.t("file_relative"))
         return export.file_name(words, "x")[:-2]
 
     def chart(self, fig: go.Figure, stem: str, *, key: str, **options: Any) -> None:
@@ -184,6 +211,10 @@ class Page:
         """Show notices about ignored URL values (call after every widget is made)."""
         self.url.show_notices()
 
+    def view_state(self) -> dict[str, str]:
+        """Every choice of this view as query parameters (shared, carried and the page's own)."""
+        return {**_links(), **page_state()}
+
     def url_state(self) -> dict[str, str]:
         """The shared choices as query parameters, for links to other pages."""
         return {
@@ -193,13 +224,23 @@ class Page:
         }
 
 
-def page_setup(title_key: str, script: str, *, relative_title_key: str | None = None) -> Page:
+def page_setup(
+    title_key: str,
+    script: str,
+    *,
+    relative_title_key: str | None = None,
+    fixed_measure: str | None = None,
+    fixed_measure_help: str | None = None,
+) -> Page:
     """Configure the page, render the sidebar, open the data; stop with a message on failure.
 
     ``script`` is the page's own path (e.g. "pages/fylker.py"), for links back to this view.
     ``relative_title_key`` is the heading when the relative target mode is chosen, for a page
     whose heading names the target ("30 %-målet" would contradict "double your own share").
-    Headings may use ``{baseline}`` (the baseline year).
+    Headings may use ``{baseline}`` (the baseline year). ``fixed_measure`` is the one measure
+    a page shows whatever the user chose (Sektorer: sectors exist only for unit leaders): the
+    sidebar then shows that measure, greyed out with ``fixed_measure_help`` (a text key), and
+    the user's own choice stays in the URL for the other pages.
     """
     st.set_page_config(
         page_title=t("app_title", DEFAULT_LANGUAGE),
@@ -211,6 +252,9 @@ def page_setup(title_key: str, script: str, *, relative_title_key: str | None = 
         st.html(PRESENTATION_CSS)
     url = UrlState(lang=DEFAULT_LANGUAGE)
     url.lang = url.value(contract.LANG, LANGUAGES, DEFAULT_LANGUAGE)
+    figure = url.read(contract.FIGURE, contract.CHARTS.get(script, ()))
+    if figure is not None and presenting():
+        st.html(slide.SLIDE_CSS)
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -225,16 +269,30 @@ def page_setup(title_key: str, script: str, *, relative_title_key: str | None = 
     def option_text(prefix: str) -> Callable[[str], str]:
         return lambda value: t(prefix + value, lang)
 
-    values = {
-        c.key: url.choice(
+    values = {}
+    for c in SHARED_CHOICES:
+        if c.key == contract.MEASURE and fixed_measure is not None:
+            url.value(c.key, c.options, c.options[0])  # kept for links, not shown
+            help_text = t(fixed_measure_help, lang) if fixed_measure_help else None
+            if presenting():  # content only, as url.choice does for the other choices
+                values[c.key] = fixed_measure
+                continue
+            st.sidebar.radio(
+                t(c.label_key, lang),
+                [fixed_measure],
+                format_func=option_text(c.option_prefix),
+                disabled=True,
+                help=help_text,
+            )
+            values[c.key] = fixed_measure
+            continue
+        values[c.key] = url.choice(
             c.key,
             c.options,
             defaults.get(c.key, c.options[0]),
             t(c.label_key, lang),
             option_text(c.option_prefix),
         )
-        for c in SHARED_CHOICES
-    }
     url.lang = values[contract.LANG]
     settings = settings.with_overrides(target_mode=values[contract.TARGET])
     preset = url.choice(
@@ -245,14 +303,18 @@ def page_setup(title_key: str, script: str, *, relative_title_key: str | None = 
         lambda key: t(f"preset_{key}", url.lang),
         widget="selectbox",
     )
+    slide_links = None
     if not presenting():
         st.sidebar.caption(t("target_year_note", url.lang, year=settings.target_year))
+        one_chart = (contract.FIGURE, contract.TITLE, contract.SLIDE_HEIGHT)
+        whole = {k: v for k, v in page_state().items() if k not in one_chart}
         st.sidebar.page_link(
             script,
             label=t("presentation_link", url.lang),
             icon=":material/slideshow:",
-            query_params={**_links(), **page_state(), contract.PRESENTATION: "1"},
+            query_params={**_links(), **whole, contract.PRESENTATION: "1"},
         )
+        slide_links = st.sidebar.container()  # one link per chart, added as they are drawn
 
     snapshot = open_database(settings, url.lang)
     watch_database(str(snapshot.path), snapshot.version, run_every=settings.reload_seconds)
@@ -266,16 +328,24 @@ def page_setup(title_key: str, script: str, *, relative_title_key: str | None = 
         waves=[],
         script=script,
         preset=preset,
+        figure=figure,
+        figure_title=slide.takeaway(st.query_params.get(contract.TITLE)) if figure else "",
+        slide_links=slide_links,
     )
+    if page.one_chart:
+        height = url.read(contract.SLIDE_HEIGHT, contract.SLIDE_HEIGHTS)
+        page.slide_height = int(height) if height else slide.FULL_HD_HEIGHT
     info = page.query("dataset_info_by_key")
     page.dataset = dict(zip(info["key"], info["value"], strict=True))
     page.waves = [int(w) for w in page.query("waves_by_year")["wave_year"]]
-    if page.demo:
+    # A one-chart view is the chart alone; its figure carries the demo mark itself.
+    if page.demo and not page.one_chart:
         st.warning(page.t("demo_banner"), icon=":material/science:")
     heading = title_key
     if relative_title_key is not None and page.target_mode == "relative":
         heading = relative_title_key
-    st.title(page.t(heading, baseline=settings.baseline_year))
+    if not page.one_chart:
+        st.title(page.t(heading, baseline=settings.baseline_year))
     if not page.waves:
         st.info(page.t("no_data"))
         st.stop()

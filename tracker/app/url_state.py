@@ -30,10 +30,38 @@ def stored(key: str) -> Any:
 def remember(key: str, value: Any) -> None:
     """Set the URL choice ``key`` (e.g. from a callback); the page writes it to the URL."""
     st.session_state[f"url_{key}"] = value
+    if value:  # "" and [] mean "none chosen": the last real choice stays known
+        st.session_state[f"last_{key}"] = value
+
+
+def last_chosen(key: str) -> Any:
+    """The last value other than "none" chosen for ``key`` in this session (None if never).
+
+    Unlike :func:`stored`, a later "none" (e.g. no county highlighted on Fylker) does not erase
+    it, so a page that needs a value can reopen on the user's last one.
+    """
+    return st.session_state.get(f"last_{key}")
+
+
+def _written(key: str) -> str | None:
+    """What this session last put in the URL for ``key`` ('' = removed; None = never wrote)."""
+    value = st.session_state.get(f"written_{key}")
+    return value if isinstance(value, str) else None
+
+
+def _from_outside(key: str) -> str | None:
+    """The URL value of ``key`` when this session did not write it (a link, a typed address).
+
+    A value the app wrote itself may be stale for one run (a widget's callback has remembered
+    the new choice before the URL is rewritten), so only an outside value beats a remembered one.
+    """
+    raw = st.query_params.get(key)
+    return raw if raw is not None and raw != _written(key) else None
 
 
 def write_param(key: str, value: str) -> None:
     """Put ``value`` in the URL; an empty value means "not chosen" and removes ``key``."""
+    st.session_state[f"written_{key}"] = value
     if not value:
         if key in st.query_params:
             del st.query_params[key]
@@ -72,8 +100,11 @@ class UrlState:
         return None
 
     def value(self, key: str, options: Sequence[str], default: str) -> str:
-        """The choice ``key``: remembered in this session, else taken from the URL, else default."""
+        """The choice ``key``: from the URL if it changed there (a link), else remembered in this
+        session, else taken from the URL, else default."""
         value = stored(key)
+        if _from_outside(key) in options:
+            value = None  # an explicit URL value always wins over a remembered one
         if value is None or value not in options:
             value = self.read(key, options)
             if value is None:
@@ -92,6 +123,7 @@ class UrlState:
         *,
         container: Any = None,
         widget: str = "radio",
+        placeholder: str | None = None,
     ) -> str:
         """A radio or selectbox whose value lives in the URL as ``?key=value``.
 
@@ -103,15 +135,18 @@ class UrlState:
             widget_key = contract.widget_key(key)
             st.session_state[widget_key] = value
             place = container if container is not None else st.sidebar
-            make = place.radio if widget == "radio" else place.selectbox
-            value = make(
-                label,
-                options,
-                format_func=format_func,
-                key=widget_key,
-                on_change=_keep,
-                args=(widget_key, key),
-            )
+            common: dict[str, Any] = {
+                "format_func": format_func,
+                "key": widget_key,
+                "on_change": _keep,
+                "args": (widget_key, key),
+            }
+            if widget == "radio":
+                value = place.radio(label, options, **common)
+            else:
+                # Shown while the user types to filter; Streamlit's own is English.
+                text = placeholder or t("select_placeholder", self.lang)
+                value = place.selectbox(label, options, placeholder=text, **common)
         write_param(key, stored(key) or "")
         return value
 
@@ -124,21 +159,31 @@ class UrlState:
         *,
         max_selections: int,
         container: Any = None,
+        default: Sequence[str] = (),
+        placeholder: str | None = None,
     ) -> list[str]:
-        """A multiselect kept in the URL as ``?key=a,b,c`` (unknown or surplus values ignored)."""
+        """A multiselect kept in the URL as ``?key=a,b,c`` (unknown or surplus values ignored).
+
+        With no choice made, ``default`` is shown but neither remembered nor written to the URL,
+        so it can follow other choices (e.g. the county's neighbours). A choice of none is
+        written as an empty ``?key=`` so that a link keeps it instead of reopening the default.
+        """
         chosen = stored(key)
-        if chosen is None or not set(chosen) <= set(options):
-            raw = st.query_params.get(key) or ""
-            parts = [p for p in raw.split(",") if p]
-            chosen = list(dict.fromkeys(p for p in parts if p in options))[:max_selections]
-            if len(chosen) != len(parts):
-                self.ignored.append((key[:40], ", ".join(options)))
+        raw = st.query_params.get(key)
+        if chosen is None or not set(chosen) <= set(options) or _from_outside(key) is not None:
+            chosen = None
+            if raw is not None:
+                parts = [p for p in raw.split(",") if p]
+                chosen = list(dict.fromkeys(p for p in parts if p in options))[:max_selections]
+                if len(chosen) != len(parts):
+                    self.ignored.append((key[:40], ", ".join(options)))
             remember(key, chosen)
+        value = [c for c in default if c in options][:max_selections] if chosen is None else chosen
         if not presenting():
             widget_key = contract.widget_key(key)
-            st.session_state[widget_key] = list(chosen)
+            st.session_state[widget_key] = list(value)
             place = container if container is not None else st.sidebar
-            chosen = place.multiselect(
+            value = place.multiselect(
                 label,
                 options,
                 format_func=format_func,
@@ -146,9 +191,16 @@ class UrlState:
                 max_selections=max_selections,
                 on_change=_keep,
                 args=(widget_key, key),
+                placeholder=placeholder or t("select_placeholder", self.lang),
             )
-        write_param(key, ",".join(chosen))
-        return list(chosen)
+        if stored(key) is None:
+            write_param(key, "")  # the default: not in the URL, like every other default
+        else:
+            joined = ",".join(stored(key))
+            st.session_state[f"written_{key}"] = joined
+            if st.query_params.get(key) != joined:
+                st.query_params[key] = joined  # may be empty: "none chosen" on purpose
+        return list(value)
 
     def show_notices(self) -> None:
         """Say which URL values were ignored (call after the page has made its widgets)."""

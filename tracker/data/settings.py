@@ -8,10 +8,12 @@ what was wrong and what would be valid; nothing silently falls back.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
@@ -114,6 +116,30 @@ def _path(name: str, raw: str) -> Path:
     return Path(raw).expanduser()
 
 
+def _public_url(name: str, raw: str) -> str:
+    # Strict: the address goes into iframe snippets that people paste into other web sites, so
+    # anything but a plain http(s) address of a host (no query, fragment, spaces or quotes)
+    # would give them broken or unsafe snippets.
+    value = raw.strip()
+    if not value:
+        return ""
+    parsed = urlsplit(value)
+    if (
+        parsed.scheme not in ("http", "https")
+        or not parsed.hostname
+        or parsed.query
+        or parsed.fragment
+        or parsed.username is not None
+        or re.search(r"[\s\"'<>\\]", value)
+    ):
+        raise SettingsError(
+            f"{name}={raw!r} is not valid; give the dashboard's public address as an http(s) URL "
+            "without query or fragment, e.g. https://tracker.example.no or "
+            "https://example.no/tracker (or leave it empty)"
+        )
+    return value.rstrip("/")
+
+
 def _setting(default: Any, parse: Callable[[str, str], Any], help_text: str) -> Any:
     return field(default=default, metadata={"parse": parse, "help": help_text})
 
@@ -168,6 +194,14 @@ class Settings:
         _boolean,
         "Public site (1/0, true/false, yes/no, ja/nei): hide municipality-level answers and every "
         "figure based on fewer than TRACKER_MIN_N answers (tracker/present/public.py).",
+    )
+
+    public_url: str = _setting(
+        "",
+        _public_url,
+        "Public address of the dashboard (http(s), e.g. https://tracker.example.no) for the "
+        "embed snippets under each chart; empty: the snippets use relative addresses. The "
+        "embedding site must be allowed by TRACKER_FRAME_ANCESTORS (deploy/).",
     )
 
     def with_overrides(self, **changes: Any) -> Settings:

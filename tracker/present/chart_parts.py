@@ -238,6 +238,8 @@ def finish(fig: go.Figure, ctx: ChartContext, title: str, legend: dict | None = 
             ctx.source,
             style.SOURCE_YSHIFT,
             {"size": style.NOTE_SIZE, "color": style.MUTED_COLOUR},
+            # Named so that an image export can find, wrap and move it (image_layout).
+            name="footer_source",
         )
     ]
     if ctx.demo:
@@ -262,7 +264,7 @@ def finish(fig: go.Figure, ctx: ChartContext, title: str, legend: dict | None = 
                 style.DEMO_LABEL_YSHIFT,
                 {"size": style.SMALL_SIZE, "color": style.HIGHLIGHT_TEXT},
                 bgcolor=style.DEMO_MARK_BACKGROUND,
-                name="demo_mark",
+                name="footer_demo",
             )
         )
     add_annotations(fig, notes)

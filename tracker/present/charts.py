@@ -18,6 +18,7 @@ from tracker.present import format as fmt
 from tracker.present import style
 from tracker.present.chart_parts import (
     ChartContext,
+    add_annotations,
     add_published_points,
     add_target_line,
     finish,
@@ -99,6 +100,28 @@ def national_trend(
     return finish(fig, ctx, t("chart_trend_title", lang))
 
 
+#: Direct labels at the lines' ends: at least this far apart (percentage points on the 0–50 axis,
+#: about one line of label text at the chart's usual height), and this share of the waves' span
+#: added to the x axis on the right, inside the plot, to hold them at any export margin.
+LABEL_GAP_PP = 2.6
+LABEL_ROOM = 0.45
+
+
+def spread_labels(values: list[float], gap: float) -> list[float]:
+    """``values`` moved apart to at least ``gap`` from each other, as little as possible and in
+    the same order, so that labels at the lines' ends do not overlap (input order is kept)."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed = [values[i] for i in order]
+    for k in range(1, len(placed)):  # push up what is too close to the one below
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    # Then centre the stack on the original values, so that labels stay beside their lines.
+    shift = (sum(values) - sum(placed)) / len(placed) if placed else 0.0
+    result = [0.0] * len(values)
+    for k, i in enumerate(order):
+        result[i] = placed[k] + shift
+    return result
+
+
 def trend_lines(
     kpis: pd.DataFrame,
     order: list[str],
@@ -110,11 +133,13 @@ def trend_lines(
 ) -> go.Figure:
     """One line per area in ``order`` (the first drawn boldest), with an optional target line.
 
-    ``kpis`` has area_code, area_name, wave_year, share, ci_low, ci_high, n; ``names`` overrides
-    the displayed names (e.g. translated sector names).
+    Each line is named at its end instead of in a legend, so the eye does not travel between
+    line and key. ``kpis`` has area_code, area_name, wave_year, share, ci_low, ci_high, n;
+    ``names`` overrides the displayed names (e.g. translated sector names).
     """
     lang = ctx.lang
     fig = go.Figure()
+    ends: list[tuple[str, str, float, float]] = []  # name, colour, last wave, last share
     for i, code in enumerate(order):
         data = kpis[kpis["area_code"] == code].sort_values("wave_year")
         if data.empty:
@@ -131,12 +156,41 @@ def trend_lines(
                 marker={"size": 9, "color": colour},
                 hovertext=share_hovers(data, lang, area=name),
                 hoverinfo="text",
+                showlegend=False,
             )
         )
+        shown = data.dropna(subset=["share"])
+        if not shown.empty:
+            last = shown.iloc[-1]
+            ends.append((name, colour, float(last["wave_year"]), 100 * float(last["share"])))
+    heights = spread_labels([end[3] for end in ends], LABEL_GAP_PP)
+    add_annotations(
+        fig,
+        [
+            {
+                # The name in dark text (legible on white), tied to its line by a dash of its hue.
+                "text": f'<span style="color:{colour}">━</span> {name}',
+                "x": year,
+                "y": height,
+                "xanchor": "left",
+                "xshift": 10,
+                "showarrow": False,
+                "font": {"size": style.LABEL_SIZE, "color": style.TEXT_COLOUR},
+                "name": "line_label",
+            }
+            for (name, colour, year, _), height in zip(ends, heights, strict=True)
+        ],
+    )
     if target_share is not None:
         add_target_line(fig, target_share, lang)
     years = sorted(kpis["wave_year"].unique())
-    fig.update_xaxes(tickvals=years, gridcolor=style.GRID_COLOUR, title=None)
+    span = (years[-1] - years[0]) if years else 0
+    fig.update_xaxes(
+        tickvals=years,
+        range=[years[0] - 0.5, years[-1] + max(1.0, LABEL_ROOM * span)] if years else None,
+        gridcolor=style.GRID_COLOUR,
+        title=None,
+    )
     fig.update_yaxes(**percent_axis(lang, range=[0, 50]), title=None)
     return finish(fig, ctx, title)
 
@@ -145,6 +199,10 @@ def partner_shares(partners: pd.DataFrame, *, ctx: ChartContext) -> go.Figure:
     """Stacked bars per wave: which kinds of research partner collaborators had (weighted)."""
     lang = ctx.lang
     fig = go.Figure()
+    # A wave with no partner shares (none surveyed, or hidden on a public site) is no category:
+    # it would be an empty row.
+    partners = partners.dropna(subset=["weight_share"])
+    partners = partners[partners["n"].fillna(0) > 0]
     kinds = [k for k in (*PARTNER_ORDER, "unknown") if k in set(partners["research_partner"])]
     for i, kind in enumerate(kinds):
         data = partners[partners["research_partner"] == kind]
@@ -155,6 +213,12 @@ def partner_shares(partners: pd.DataFrame, *, ctx: ChartContext) -> go.Figure:
                 orientation="h",
                 name=t(f"partner_{kind}", lang),
                 marker={"color": style.LINE_COLOURS[(i + 1) % len(style.LINE_COLOURS)]},
+                # Plotly's own inside-text colour fails AA on the green bar (3.4:1).
+                insidetextfont={
+                    "color": style.readable_text_on(
+                        style.LINE_COLOURS[(i + 1) % len(style.LINE_COLOURS)]
+                    )
+                },
                 text=[fmt.share(v, lang) for v in data["weight_share"]],
                 textposition="inside",
                 hovertext=[
@@ -168,5 +232,16 @@ def partner_shares(partners: pd.DataFrame, *, ctx: ChartContext) -> go.Figure:
         )
     fig.update_layout(barmode="stack", height=420)
     fig.update_xaxes(**percent_axis(lang, range=[0, 100]), title=None)
-    fig.update_yaxes(title=None, autorange="reversed")
-    return finish(fig, ctx, t("chart_partners_title", lang))
+    # Waves are categories, not numbers: a numeric axis would leave a row for 2022 between 2020
+    # and 2024.
+    waves = sorted({str(w) for w in partners["wave_year"]})
+    fig.update_yaxes(
+        title=None,
+        type="category",
+        categoryorder="array",
+        categoryarray=waves,
+        autorange="reversed",
+    )
+    finish(fig, ctx, t("chart_partners_title", lang))
+    # The legend reads left to right as the bars stack (Plotly reverses stacked bars' legends).
+    return fig.update_layout(legend_traceorder="normal")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from tracker.present import format as fmt
 from tracker.present import style
@@ -20,17 +19,18 @@ from tracker.present.chart_parts import (
     percent_axis,
     share_hovers,
     share_with_n,
-    target_label,
-    target_segment,
 )
+from tracker.present.county_multiples import count_text, with_n
+from tracker.present.county_multiples import county_small_multiples as county_small_multiples
 from tracker.present.i18n import status_label, t
 from tracker.present.statuses import is_uncertain, status_display, versus_text
 from tracker.stats.progress import STATUSES
 
 
 def _tile_name(name: str) -> str:
-    # "Møre og Romsdal" is wider than a tile; break it where a reader would.
-    return name.replace(" og ", " og<br>")
+    # "Møre og Romsdal" and "Trøndelag – Trööndelage" are wider than a tile; break them where
+    # a reader would.
+    return name.replace(" og ", " og<br>").replace(" – ", " –<br>")
 
 
 def _better_line(row: pd.Series, lang: str) -> str:
@@ -58,7 +58,7 @@ def county_tiles(progress: pd.DataFrame, kpis: pd.DataFrame, *, ctx: ChartContex
         col, line = style.COUNTY_TILES.get(row.area_code, (5, 7))
         look = style.STATUS_STYLE[row.status]
         # An uncertain status: the status hue, paler, and the word — never the colour alone.
-        word = f"<br><i>{t('tile_uncertain', lang)}</i>" if doubtful else ""
+        word = f" · <i>{t('tile_uncertain', lang)}</i>" if doubtful else ""
         tiles.append(
             {
                 "type": "rect",
@@ -75,8 +75,9 @@ def county_tiles(progress: pd.DataFrame, kpis: pd.DataFrame, *, ctx: ChartContex
             {
                 "x": col,
                 "y": line,
+                # n on a line of its own (with the uncertainty word), short enough for a tile.
                 "text": f"<b>{_tile_name(row.area_name)}</b><br>{look['icon']} "
-                f"{fmt.share(row.share, lang)}{word}",
+                f"{fmt.share(row.share, lang)}<br>n = {count_text(row.n, lang)}{word}",
                 "showarrow": False,
                 "font": {
                     "size": style.NOTE_SIZE,
@@ -159,6 +160,9 @@ def county_dots(
     verdicts = (
         {} if versus is None else dict(zip(versus["area_code"], versus["verdict"], strict=True))
     )
+    data = data.assign(
+        label=[with_n(a, n, lang) for a, n in zip(data["area_name"], data["n"], strict=True)]
+    )
     shown = data.dropna(subset=["share"]).sort_values("share")
     hidden = data[data["share"].isna()].sort_values("area_name", ascending=False)
     fig = go.Figure()
@@ -175,7 +179,7 @@ def county_dots(
     fig.add_trace(
         go.Scatter(
             x=100 * shown["share"],
-            y=shown["area_name"],
+            y=shown["label"],
             mode="markers",
             marker={
                 "size": [16 if c == highlight else 11 for c in shown["area_code"]],
@@ -230,7 +234,7 @@ def county_dots(
         fig.add_trace(
             go.Scatter(
                 x=100 * own["target_share"],
-                y=own["area_name"],
+                y=own["label"],
                 mode="markers",
                 marker={
                     "symbol": "line-ns-open",
@@ -248,7 +252,7 @@ def county_dots(
         fig.add_trace(
             go.Scatter(
                 x=[0] * len(hidden),
-                y=hidden["area_name"],
+                y=hidden["label"],
                 mode="text",
                 text=[t("suppressed", lang, min_n=min_n)] * len(hidden),
                 textposition="middle right",
@@ -257,7 +261,7 @@ def county_dots(
                 showlegend=False,
             )
         )
-    order = list(hidden["area_name"]) + list(shown["area_name"])
+    order = list(hidden["label"]) + list(shown["label"])
     fig.update_yaxes(categoryorder="array", categoryarray=order, title=None)
     # A little room past the widest interval so its end cap is not clipped.
     upper = max([45.0, *(100 * data["ci_high"].dropna() + 3), 100 * target_share + 5])
@@ -265,72 +269,3 @@ def county_dots(
     fig.update_layout(height=max(460, 28 * len(data) + 220))
     wave = int(kpis["wave_year"].iloc[0]) if not kpis.empty else ""
     return finish(fig, ctx, t("chart_dots_title", lang, wave=wave))
-
-
-def county_small_multiples(
-    kpis: pd.DataFrame,
-    progress: pd.DataFrame,
-    *,
-    target_share: float,
-    relative: bool,
-    ctx: ChartContext,
-    highlight: str | None = None,
-    columns: int = 5,
-) -> go.Figure:
-    """One small trend panel per county (all waves of ``kpis``), each with its target line."""
-    lang = ctx.lang
-    targets = dict(zip(progress["area_code"], progress["target_share"], strict=True))
-    kpis = escaped(kpis)
-    areas = kpis.drop_duplicates("area_code").sort_values("area_name")
-    rows = -(-len(areas) // columns)
-    fig = make_subplots(
-        rows=rows,
-        cols=columns,
-        shared_xaxes=True,
-        shared_yaxes=True,
-        subplot_titles=list(areas["area_name"]),
-        vertical_spacing=0.09,
-        horizontal_spacing=0.03,
-    )
-    years = sorted(kpis["wave_year"].unique())
-    # Collected and added in one call: add_trace(row=, col=) looks the grid up on every call.
-    traces: list[go.Scatter] = []
-    cells: list[tuple[int, int]] = []
-    for i, area in enumerate(areas.itertuples()):
-        row, col = divmod(i, columns)
-        data = kpis[kpis["area_code"] == area.area_code].sort_values("wave_year")
-        colour = style.HIGHLIGHT if area.area_code == highlight else style.ACCENT
-        traces.append(
-            go.Scatter(
-                x=data["wave_year"],
-                y=100 * data["share"],
-                mode="lines+markers",
-                line={"color": colour, "width": 3 if area.area_code == highlight else 2},
-                marker={"size": 7, "color": colour},
-                connectgaps=False,
-                hovertext=[
-                    f"{area.area_name} {y}: {share_with_n(s, n, lang)}"
-                    for y, s, n in zip(data["wave_year"], data["share"], data["n"], strict=True)
-                ],
-                hoverinfo="text",
-                showlegend=False,
-            )
-        )
-        cells.append((row + 1, col + 1))
-        target = targets.get(area.area_code) if relative else target_share
-        if target is not None and not pd.isna(target):
-            traces.append(target_segment(years[0], years[-1], target, width=1.5))
-            cells.append((row + 1, col + 1))
-    fig.add_traces(traces, rows=[r for r, _ in cells], cols=[c for _, c in cells])
-    if highlight in set(areas["area_code"]):
-        index = list(areas["area_code"]).index(highlight)
-        # The highlighted county's panel title in the highlight hue, bold.
-        fig.layout.annotations[index].font = dict(color=style.HIGHLIGHT_TEXT, size=style.FONT_SIZE)
-        fig.layout.annotations[index].text = f"<b>{areas.iloc[index]['area_name']}</b>"
-    fig.update_xaxes(tickvals=years, gridcolor=style.GRID_COLOUR)
-    fig.update_yaxes(**percent_axis(lang, range=[0, 45], dtick=10))
-    fig.update_layout(height=200 * rows + 240)
-    # Relative mode has one target per county, so the title names them, not one share.
-    target = t("legend_own_target", lang) if relative else target_label(target_share, lang)
-    title = t("chart_multiples_title", lang, target=target)
-    return finish(fig, ctx, title)

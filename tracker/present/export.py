@@ -18,6 +18,7 @@ measures it.
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import os
 import re
@@ -26,10 +27,12 @@ import threading
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+
+from tracker.present import image_layout
 
 FORMATS = ("png", "svg")
 #: Scale factor for raster images: 2 × the layout size is publication resolution.
@@ -42,12 +45,17 @@ class SizePreset:
     key: str
     width: int
     height: int
+    #: Every font size of the house style is multiplied by this in the image.
+    type_scale: float = 1.0
 
 
-#: Layout sizes in CSS pixels; PNGs are rendered at SCALE times this.
+#: Layout sizes in CSS pixels; PNGs are rendered at SCALE times this. A report is read at arm's
+#: length at print size, so it keeps the house sizes (15 px ticks, 20 px title). A slide is seen
+#: from across a room and a square post on a phone at about a third of its size, so their type
+#: is larger: ticks 21/24 px, titles 28/32 px, source lines 17/19 px (slide/social).
 PRESETS = {
-    "slide": SizePreset("slide", 1600, 900),  # 16:9 slide
-    "social": SizePreset("social", 1080, 1080),  # square social post
+    "slide": SizePreset("slide", 1600, 900, type_scale=1.4),  # 16:9 slide
+    "social": SizePreset("social", 1080, 1080, type_scale=1.6),  # square social post
     "report": SizePreset("report", 1240, 780),  # A4 width at 150 dpi (300 dpi at scale 2)
 }
 DEFAULT_PRESET = "slide"
@@ -145,10 +153,18 @@ def render(
             "image export needs Chromium or Chrome; install it (Debian: apt-get install chromium) "
             "or set BROWSER_PATH to a Chrome/Chromium executable"
         )
-    sized = go.Figure(fig)
-    sized.update_layout(width=size.width, height=size.height, autosize=False)
+    sized = for_image(fig, size)
     with _gate.turn(background=background):
         return _draw(sized, fmt, size)
+
+
+def for_image(fig: go.Figure, size: SizePreset) -> go.Figure:
+    """A copy of ``fig`` laid out for the preset: its size, its type scale, text that fits.
+
+    Figures are cached and shared by every session (tracker/app/view_cache.py): the one passed
+    in is never changed, so the chart on screen keeps the house sizes.
+    """
+    return image_layout.for_image(fig, size.width, size.height, size.type_scale)
 
 
 def _draw(fig: go.Figure, fmt: str, size: SizePreset) -> bytes:
@@ -170,12 +186,29 @@ def _draw(fig: go.Figure, fmt: str, size: SizePreset) -> bytes:
         )
 
 
+def alt_text(
+    charts: Sequence[tuple[str, go.Figure]], summaries: Mapping[str, str], name: str
+) -> tuple[str, str]:
+    """(``name``, text) of a chart pack's alt-text file: for each chart its two file names and
+    its summary sentence (the one under the chart on the page), ready to paste as the image's
+    description; a chart without a summary gets its title, the best description it has."""
+    blocks = []
+    for stem, fig in charts:
+        title = html.unescape(re.sub(r"<[^>]+>", " ", str(fig.layout.title.text or "")))
+        text = summaries.get(stem) or " ".join(title.split())
+        blocks.append(f"{stem}.png, {stem}.svg\n{text}")
+    return name, "\n\n".join(blocks) + "\n"
+
+
 def chart_pack(
     charts: Sequence[tuple[str, go.Figure]],
     preset: str = DEFAULT_PRESET,
     progress: Callable[[int, int, str], None] | None = None,
+    *,
+    notes: tuple[str, str] | None = None,
 ) -> bytes:
-    """A ZIP with every (file stem, figure) as PNG and SVG; ``progress(done, total, name)``.
+    """A ZIP with every (file stem, figure) as PNG and SVG; ``progress(done, total, name)``;
+    ``notes`` is a (file name, text) added as a UTF-8 text file (the alt text, :func:`alt_text`).
 
     Its images are rendered in the background: single downloads by anyone go between them.
     """
@@ -183,6 +216,8 @@ def chart_pack(
     total = len(charts) * len(FORMATS)
     done = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as pack:
+        if notes is not None:
+            pack.writestr(notes[0], notes[1].encode("utf-8"))
         for stem, fig in charts:
             for fmt in FORMATS:
                 name = f"{stem}.{fmt}"

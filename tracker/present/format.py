@@ -12,8 +12,11 @@ label and a sentence show the same figure: shares and percentage points with one
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 LANGUAGES = ("nb", "en")
 NBSP = "\u00a0"
@@ -30,9 +33,10 @@ _NOISE_PLACES = 9
 #: Plotly's ``separators`` layout value: decimal mark then thousands separator.
 PLOTLY_SEPARATORS = {"nb": ", ", "en": ".,"}
 
-#: The unit of percentage points: short in tables and charts, written out in sentences.
+#: The unit of percentage points: short in tables and charts, written out in sentences. Bokmål
+#: abbreviates it "p.p." ("pp" is English).
 PP_UNITS = {
-    ("nb", False): f"{NBSP}pp",
+    ("nb", False): f"{NBSP}p.p.",
     ("en", False): " pp",
     ("nb", True): f"{NBSP}prosentpoeng",
     ("en", True): " percentage points",
@@ -136,3 +140,88 @@ def count(value: int | None, lang: str) -> str:
 
 def year(value: int | float | None) -> str:
     return "–" if value is None or _missing(value) else str(int(value))
+
+
+# --- Lists and dates ---------------------------------------------------------------------------
+
+#: The word before a list's last item: "2018, 2020 og 2024", "2018, 2020 and 2024".
+LIST_AND = {"nb": "og", "en": "and"}
+#: Month names: bokmål writes them in lower case ("28. november 2026").
+MONTHS = {
+    "nb": [
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
+#: Times are stored in UTC and shown as the clock reads in Norway (summer time included).
+LOCAL_TIME = ZoneInfo("Europe/Oslo")
+
+
+def join_list(items: Iterable[object], lang: str) -> str:
+    """'2018, 2020 og 2024' (nb) or '2018, 2020 and 2024' (en): commas, then the language's
+    "and" before the last item (no Oxford comma: bokmål has none, and en mirrors it)."""
+    words = [str(item) for item in items]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {LIST_AND[lang]} {words[-1]}"
+
+
+def _local(value: object) -> dt.datetime | None:
+    """``value`` (ISO text such as '2026-11-28T05:18:00Z', a datetime or a pandas Timestamp;
+    naive means UTC, as the database stores it) in Norwegian local time; None if unreadable."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(value, dt.datetime):  # pandas.Timestamp is a datetime; NaT is not valid
+        return None
+    try:
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return moment.astimezone(LOCAL_TIME)
+    except (ValueError, OverflowError):  # NaT, or a year out of range
+        return None
+
+
+def date(value: object, lang: str) -> str:
+    """'28. november 2026' (nb) or '28 November 2026' (en); '–' when missing or unreadable."""
+    moment = _local(value)
+    if moment is None:
+        return "–"
+    month = MONTHS[lang][moment.month - 1]
+    day = f"{moment.day}." if lang == "nb" else str(moment.day)
+    return f"{day} {month} {moment.year}"
+
+
+def date_time(value: object, lang: str) -> str:
+    """'28. november 2026 kl. 06.18' (nb) or '28 November 2026, 06:18' (en), Norwegian time."""
+    moment = _local(value)
+    if moment is None:
+        return "–"
+    if lang == "nb":
+        return f"{date(moment, lang)} kl. {moment:%H.%M}"
+    return f"{date(moment, lang)}, {moment:%H:%M}"

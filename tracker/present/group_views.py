@@ -118,14 +118,14 @@ def versus_sentence(
     for verdict in ("above", "below"):
         areas = merged.loc[merged["verdict"] == verdict, "area_name"]
         if not areas.empty:
-            parts.append(t(f"summary_versus_{verdict}", lang, areas=", ".join(areas)))
+            parts.append(t(f"summary_versus_{verdict}", lang, areas=fmt.join_list(areas, lang)))
     unclear = int((merged["verdict"] == "no_clear").sum())
     if unclear:
         total = int(merged["verdict"].notna().sum())
         parts.append(t("types_versus_no_clear", lang, count=unclear, total=total))
     hidden = named.loc[named["share"].isna(), "area_name"]
     if not hidden.empty:
-        parts.append(t("summary_hidden", lang, min_n=min_n, areas=", ".join(hidden)))
+        parts.append(t("summary_hidden", lang, min_n=min_n, areas=fmt.join_list(hidden, lang)))
     share = national["share"].iloc[0] if not national.empty else None
     summary = " ".join(parts) or "–"  # e.g. Norway's own share suppressed: nothing to compare
     return t("types_versus", lang, wave=wave, share=fmt.share(share, lang), summary=summary)

@@ -20,6 +20,7 @@ import pandas as pd
 from tracker.data.profiles import CENTRAL_CLASSES
 from tracker.data.settings import Settings
 from tracker.present import format as fmt
+from tracker.present import wording
 from tracker.present.i18n import t
 from tracker.present.page_data import ModelMethodData
 from tracker.stats.estimates import Z95
@@ -139,8 +140,8 @@ def fit_table(data: ModelMethodData, lang: str) -> pd.DataFrame:
     )
 
 
-def _waves(years: Sequence[int]) -> str:
-    return ", ".join(str(year) for year in years)
+def _waves(years: Sequence[int], lang: str) -> str:
+    return wording.waves(years, lang)
 
 
 def zero_variance_waves(fit: pd.DataFrame) -> list[int]:
@@ -161,10 +162,10 @@ def notes(fit: pd.DataFrame, lang: str) -> list[str]:
     found = []
     if zero := zero_variance_waves(fit):
         found.append(
-            t("method_model_sigma_zero", lang, waves=_waves(zero), classes=central_classes())
+            t("method_model_sigma_zero", lang, waves=_waves(zero, lang), classes=central_classes())
         )
     if unfitted := unfitted_waves(fit):
-        found.append(t("method_model_unfitted", lang, waves=_waves(unfitted)))
+        found.append(t("method_model_unfitted", lang, waves=_waves(unfitted, lang)))
     return found
 
 

@@ -54,6 +54,7 @@ class CountiesData:
     progress: pd.DataFrame  # one progress row per county, as it stood at the chosen wave
     versus: pd.DataFrame  # each county against Norway at the chosen wave (kpi.versus_national)
     national: pd.DataFrame  # Norway's KPI row at the chosen wave
+    national_all: pd.DataFrame  # Norway's KPI rows, every wave (the small multiples' grey line)
     # What the ranking and small multiples draw: the direct KPI rows, or the model-based
     # estimates shaped as KPI rows (model_kpi.as_kpi_rows), every wave and the chosen one.
     chart_kpis_all: pd.DataFrame
@@ -69,7 +70,8 @@ def counties(
     disclosure = Disclosure.from_settings(settings)
     kpis_all = disclosure.kpi_rows(kpi.kpi_table(query, "county", measure, settings))
     kpis = kpis_all[kpis_all["wave_year"] == wave].reset_index(drop=True)
-    national = kpi.kpi_table(query, "national", measure, settings, wave=wave)
+    national_all = kpi.kpi_table(query, "national", measure, settings)
+    national = national_all[national_all["wave_year"] == wave].reset_index(drop=True)
     chart_all, fit = kpis_all, None
     if estimate == "model":
         model, fit = model_kpi.model_estimates(query, measure, settings)
@@ -80,6 +82,7 @@ def counties(
         progress=kpi.progress_table(query, "county", measure, settings, until_wave=wave),
         versus=kpi.versus_national(kpis, national),
         national=national,
+        national_all=national_all,
         chart_kpis_all=chart_all,
         chart_kpis=chart_all[chart_all["wave_year"] == wave].reset_index(drop=True),
         model_fit=fit,
@@ -89,13 +92,15 @@ def counties(
 @dataclass(frozen=True)
 class MunicipalitiesData:
     matrix: pd.DataFrame  # the county's municipalities × waves (kpi.answer_matrix)
-    never: pd.DataFrame  # those that never reported a collaboration
+    never: pd.DataFrame  # answered in some wave, never reported a collaboration
+    never_answered: pd.DataFrame  # no answer in any wave: unknown, not "never collaborated"
 
 
 def municipalities(query: QueryFn, county: str, measure: str) -> MunicipalitiesData:
-    """Kommuner: one county's answer matrix and the municipalities that never collaborated."""
+    """Kommuner: one county's answer matrix, those that never collaborated and never answered."""
     matrix = kpi.answer_matrix(query, county, measure)
-    return MunicipalitiesData(matrix=matrix, never=kpi.never_collaborated(matrix))
+    never, silent = kpi.never_collaborated(matrix), kpi.never_answered(matrix)
+    return MunicipalitiesData(matrix=matrix, never=never, never_answered=silent)
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,7 @@ def versus_summary(kpis: pd.DataFrame, versus: pd.DataFrame, lang: str) -> str:
     for verdict in ("above", "below"):
         areas = named.loc[named["verdict"] == verdict, "area_name"]
         if not areas.empty:
-            parts.append(t(f"summary_versus_{verdict}", lang, areas=", ".join(areas)))
+            parts.append(t(f"summary_versus_{verdict}", lang, areas=fmt.join_list(areas, lang)))
     unclear = int((named["verdict"] == "no_clear").sum())
     if unclear:
         parts.append(t("summary_versus_no_clear", lang, count=unclear))

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 BACKGROUND = "#FFFFFF"
-TEXT_COLOUR = "#1A1A1A"
+TEXT_COLOUR = "#1A1A1A"  # 17.4:1 on white
 MUTED_COLOUR = "#555555"  # 7.5:1 on white, passes WCAG AA for small text
 GRID_COLOUR = "#E3E6EA"
 AXIS_LINE_COLOUR = "#BBBBBB"
@@ -19,6 +19,7 @@ ACCENT = "#0B5394"
 HIGHLIGHT = "#D55E00"  # marks, lines and large text
 HIGHLIGHT_TEXT = "#A03F00"  # small text in the highlight hue: 5.9:1 on white
 DEMO_MARK_BACKGROUND = "#FFF3E8"
+LIGHT_TEXT = "#FFFFFF"  # text on dark fills (bars, tiles), chosen by readable_text_on
 #: The watermark across the plot: HIGHLIGHT faint enough that the data stays readable.
 WATERMARK_COLOUR = "rgba(213, 94, 0, 0.16)"
 TARGET_COLOUR = "#1A1A1A"
@@ -32,12 +33,16 @@ LINE_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00"
 
 #: Okabe–Ito colours (colour-blind safe). Status is never shown by colour alone: icon + word too.
 #: Text colours are chosen for at least 4.5:1 contrast on the tile colour (WCAG AA).
+#: From best to worst (the order of progress.STATUSES and of every legend), the hue runs from blue
+#: through green, yellow and orange to vermilion, and the icon from a star through rising arrows
+#: (filled, then hollow) and a level one to a falling one: slow progress is still progress, so it
+#: never points down; only moving away does.
 STATUS_STYLE: dict[str, dict[str, str]] = {
     "achieved": {"colour": "#0072B2", "text": "#FFFFFF", "icon": "★"},
     "on_track": {"colour": "#009E73", "text": "#1A1A1A", "icon": "▲"},
-    "acceleration_needed": {"colour": "#E69F00", "text": "#1A1A1A", "icon": "◆"},
-    "limited_progress": {"colour": "#F0E442", "text": "#1A1A1A", "icon": "▼"},
-    "moving_away": {"colour": "#D55E00", "text": "#1A1A1A", "icon": "✖"},
+    "acceleration_needed": {"colour": "#F0E442", "text": "#1A1A1A", "icon": "△"},
+    "limited_progress": {"colour": "#E69F00", "text": "#1A1A1A", "icon": "▷"},
+    "moving_away": {"colour": "#D55E00", "text": "#1A1A1A", "icon": "▼"},
     "insufficient_data": {"colour": "#D9D9D9", "text": "#1A1A1A", "icon": "○"},
 }
 
@@ -51,6 +56,33 @@ def pale(colour: str, amount: float = PALE_AMOUNT) -> str:
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     mixed = (round(c + (255 - c) * amount) for c in (red, green, blue))
     return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a '#RRGGBB' colour (0 black … 1 white)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two '#RRGGBB' colours, from 1 (same) to 21 (black on white)."""
+    high, low = sorted((relative_luminance(foreground), relative_luminance(background)))[::-1]
+    return (high + 0.05) / (low + 0.05)
+
+
+#: WCAG AA for normal-size text (1.4.3); chart text is never large enough for the 3:1 rule.
+AA_TEXT_CONTRAST = 4.5
+
+
+def readable_text_on(fill: str) -> str:
+    """DARK_TEXT or LIGHT_TEXT, whichever contrasts more with ``fill``.
+
+    Plotly's own choice for text inside bars (white or #444) fails AA on mid-tone fills such as
+    the Okabe–Ito green (3.4:1 and 2.9:1), so text on a coloured fill is chosen here.
+    """
+    dark, light = contrast_ratio(DARK_TEXT, fill), contrast_ratio(LIGHT_TEXT, fill)
+    return DARK_TEXT if dark >= light else LIGHT_TEXT
 
 
 #: Tile-grid positions (column, row from the top) that roughly keep the counties' geography.
@@ -131,7 +163,33 @@ DEMO_LABEL_YSHIFT = SOURCE_YSHIFT + FOOTER_ROW
 #: What the bottom margin leaves for the x tick labels above the footer.
 AXIS_LABEL_ROOM = -DEMO_LABEL_YSHIFT - FOOTER_ROW
 
+#: Gap between tick labels and the plot, so that a label drawn at the plot's edge (a share
+#: "skjult (n < 5)" at x = 0) never runs into the category name beside it.
+TICK_LABEL_STANDOFF = 10
+
+#: The axes of every chart (a template's xaxis/yaxis apply to xaxis2, yaxis2, … as well).
+#: automargin: the margin grows to fit the longest tick label ("Møre og Romsdal", "KOSTRA-gruppe
+#: 17"), where a fixed left margin cut names off.
+_AXIS = {
+    "gridcolor": GRID_COLOUR,
+    "zeroline": False,
+    "automargin": True,
+    "ticklabelstandoff": TICK_LABEL_STANDOFF,
+}
+
+#: Every text colour of the house style and the backgrounds it is drawn on; tests check each
+#: pair against AA_TEXT_CONTRAST. The demo watermark is left out on purpose: it is faint so the
+#: data stays readable, and the footer label carries the same words at full contrast.
+TEXT_ON_BACKGROUND: dict[str, tuple[str, tuple[str, ...]]] = {
+    "TEXT_COLOUR": (TEXT_COLOUR, (BACKGROUND,)),  # titles, ticks, legend, hover, target label
+    "MUTED_COLOUR": (MUTED_COLOUR, (BACKGROUND,)),  # subtitle, source line, "skjult" notes
+    "ACCENT": (ACCENT, (BACKGROUND,)),  # value labels on the national trend
+    "HIGHLIGHT_TEXT": (HIGHLIGHT_TEXT, (BACKGROUND, DEMO_MARK_BACKGROUND)),
+    "DARK_TEXT": (DARK_TEXT, tuple(pale(s["colour"]) for s in STATUS_STYLE.values())),
+}
+
 #: The house Plotly template: every chart is finished with it (see ``chart_parts.finish``).
+#: Pages draw it with ``theme=None``, so the screen shows these colours, not Streamlit's.
 TEMPLATE = go.layout.Template(
     layout={
         "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR},
@@ -139,9 +197,15 @@ TEMPLATE = go.layout.Template(
         "paper_bgcolor": BACKGROUND,
         "plot_bgcolor": BACKGROUND,
         "margin": dict(MARGIN),
-        "hoverlabel": {"font": {"family": FONT_FAMILY}},
-        "xaxis": {"gridcolor": GRID_COLOUR, "zeroline": False, "linecolor": AXIS_LINE_COLOUR},
-        "yaxis": {"gridcolor": GRID_COLOUR, "zeroline": False},
+        # A white hover box: Plotly's default box in the trace colour with white or #444 text
+        # falls below 4.5:1 on the mid-tone Okabe–Ito colours.
+        "hoverlabel": {
+            "font": {"family": FONT_FAMILY, "color": TEXT_COLOUR},
+            "bgcolor": BACKGROUND,
+            "bordercolor": AXIS_LINE_COLOUR,
+        },
+        "xaxis": {**_AXIS, "linecolor": AXIS_LINE_COLOUR},
+        "yaxis": dict(_AXIS),
         "title": {
             "x": TITLE_X,
             "xanchor": "left",

@@ -93,5 +93,6 @@ def coverage_warning(
         baseline=baseline_year,
         count=len(baseline_sectors),
         total=len(every_sector),
+        # Commas, not "og": the sector names have "og" in them ("helse og omsorg").
         sectors=", ".join(t(f"sector_{s}", lang).lower() for s in baseline_sectors),
     )

@@ -127,23 +127,25 @@ def progress_display_table(
     """
     merged = progress.merge(kpis[["area_code", "n", "ci_low", "ci_high"]], on="area_code")
     change = 100 * (merged["latest_share"] - merged["baseline_share"])
+    # Status and "Når målet" right after the share: on a phone only the first columns are on
+    # screen, and they answer the page's question; the figures behind them follow.
     table = pd.DataFrame(
         {
             t("col_area", lang): merged["area_name"],
-            t("col_n", lang): merged["n"],
             t("col_share", lang): [fmt.share(s, lang) for s in merged["latest_share"]],
-            t("col_ci", lang): [
-                fmt.share_range(lo, hi, lang, 1)
-                for lo, hi in zip(merged["ci_low"], merged["ci_high"], strict=True)
-            ],
-            t("col_target", lang): [fmt.target(s, lang) for s in merged["target_share"]],
-            t("col_change", lang): [fmt.pp(c, lang) for c in change],
-            t("col_pace", lang): [fmt.pp(p, lang) for p in merged["pace_pp_per_year"]],
-            t("col_required", lang): [fmt.pp(p, lang) for p in merged["required_pp_per_year"]],
             t("col_status", lang): [status_display(row, lang) for _, row in merged.iterrows()],
             t("col_projected", lang): [
                 projection_display(row, lang) for _, row in merged.iterrows()
             ],
+            t("col_target", lang): [fmt.target(s, lang) for s in merged["target_share"]],
+            t("col_n", lang): merged["n"],
+            t("col_ci", lang): [
+                fmt.share_range(lo, hi, lang, 1)
+                for lo, hi in zip(merged["ci_low"], merged["ci_high"], strict=True)
+            ],
+            t("col_change", lang): [fmt.pp(c, lang) for c in change],
+            t("col_pace", lang): [fmt.pp(p, lang) for p in merged["pace_pp_per_year"]],
+            t("col_required", lang): [fmt.pp(p, lang) for p in merged["required_pp_per_year"]],
         }
     )
     if versus is not None:
@@ -191,16 +193,24 @@ ANSWER_COLOURS = {
     "unknown": "#FFF4CC",
     "no_answer": "#F2F2F2",
 }
+#: The searched municipality's name cell: the highlight hue, light enough for black text.
+FOUND_BACKGROUND = "#FDEBD9"
 
 
 def answer_matrix_table(
     matrix: pd.DataFrame, lang: str, highlight: str | None = None
 ) -> pd.io.formats.style.Styler:
-    """Municipalities × waves, each answer in words on a light colour, styled for st.table."""
+    """Municipalities × waves, each answer in words on a light colour, styled for st.table.
+
+    The ``highlight`` municipality (the one searched for) comes first, its name on the highlight
+    colour: right under the search box, it is in view without scrolling through a long county.
+    """
     wide = matrix.pivot(
         index=["municipality_code", "municipality_name"], columns="wave_year", values="answer"
     )
     wide = wide.reset_index().sort_values("municipality_name", key=norwegian_sort_key)
+    found = wide["municipality_code"] == highlight
+    wide = pd.concat([wide[found], wide[~found]])
     codes = list(wide["municipality_code"])
     waves = [c for c in wide.columns if c not in ("municipality_code", "municipality_name")]
     shown = pd.DataFrame({t("col_municipality", lang): wide["municipality_name"]})
@@ -211,7 +221,7 @@ def answer_matrix_table(
 
     def paint(row: pd.Series) -> list[str]:
         bold = "font-weight: 700; " if codes[row.name] == highlight else ""
-        cells = [bold]
+        cells = [f"{bold}background-color: {FOUND_BACKGROUND}" if bold else ""]
         cells += [f"{bold}background-color: {ANSWER_COLOURS[a]}" for a in raw[row.name]]
         return cells
 
@@ -224,24 +234,6 @@ _NORWEGIAN_LETTERS = str.maketrans({"æ": "{", "ø": "|", "å": "}", "Æ": "{", 
 def norwegian_sort_key(names: pd.Series) -> pd.Series:
     """Sort key that puts æ, ø, å after z, as the Norwegian alphabet does."""
     return names.str.lower().str.translate(_NORWEGIAN_LETTERS)
-
-
-def search_municipalities(municipalities: pd.DataFrame, text: str) -> pd.DataFrame:
-    """Municipalities whose name contains ``text`` or whose code starts with it (names first)."""
-    needle = text.strip().lower()[:60]
-    if not needle:
-        return municipalities.iloc[0:0]
-    names = municipalities["municipality_name"].str.lower()
-    by_name = names.str.contains(needle, regex=False)
-    # "301" means "0301" (codes lose their leading zero in spreadsheets).
-    code_prefix = needle.zfill(4) if needle.isdigit() and len(needle) == 3 else needle
-    by_code = municipalities["municipality_code"].str.startswith(code_prefix)
-    found = municipalities[by_name | by_code].copy()
-    found["_exact"] = names[found.index] != needle
-    found["_starts"] = ~names[found.index].str.startswith(needle)
-    return found.sort_values(["_exact", "_starts", "municipality_name"]).drop(
-        columns=["_exact", "_starts"]
-    )
 
 
 def partner_display_table(partners: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -287,8 +279,9 @@ def ranking_summary(
         )
     hidden = kpis[kpis["share"].isna()]
     if not hidden.empty:
-        listed = ", ".join(
-            label(c) or n for c, n in zip(hidden["area_code"], hidden["area_name"], strict=True)
+        listed = fmt.join_list(
+            [label(c) or n for c, n in zip(hidden["area_code"], hidden["area_name"], strict=True)],
+            lang,
         )
         parts.append(t("summary_hidden", lang, min_n=min_n, areas=listed))
     return " ".join(parts)

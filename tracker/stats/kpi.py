@@ -242,14 +242,35 @@ def answer_matrix(query: QueryFn, county_code: str, measure: str) -> pd.DataFram
     return result
 
 
-def never_collaborated(matrix: pd.DataFrame) -> pd.DataFrame:
-    """Municipalities with no reported collaboration in any wave, and how many waves answered."""
-    per_municipality = matrix.groupby(["municipality_code", "municipality_name"]).agg(
-        collaborated=("answer", lambda a: bool((a == "collaborated").any())),
-        waves_answered=("answer", lambda a: int((a != "no_answer").sum())),
+def _answer_history(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Per municipality: whether it ever reported collaboration, and how many waves it answered."""
+    return (
+        matrix.groupby(["municipality_code", "municipality_name"])
+        .agg(
+            collaborated=("answer", lambda a: bool((a == "collaborated").any())),
+            waves_answered=("answer", lambda a: int((a != "no_answer").sum())),
+        )
+        .reset_index()
     )
-    never = per_municipality[~per_municipality["collaborated"]].reset_index()
-    return never[["municipality_code", "municipality_name", "waves_answered"]]
+
+
+def never_collaborated(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Municipalities that answered in at least one wave but never reported collaboration.
+
+    A municipality with no answer in any wave is not here: nothing is known about it (see
+    :func:`never_answered`), and counting it would make "never collaborated" look worse than it is.
+    """
+    history = _answer_history(matrix)
+    never = history[~history["collaborated"] & (history["waves_answered"] > 0)]
+    columns = ["municipality_code", "municipality_name", "waves_answered"]
+    return never[columns].reset_index(drop=True)
+
+
+def never_answered(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Municipalities with no answer in any wave of the matrix (code and name)."""
+    history = _answer_history(matrix)
+    silent = history[history["waves_answered"] == 0]
+    return silent[["municipality_code", "municipality_name"]].reset_index(drop=True)
 
 
 def versus_national(kpis: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
