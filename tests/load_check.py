@@ -90,8 +90,8 @@ HEADLINE_LANG = {"Andel": "nb", "Share": "en"}
 MEASURE_BY_LABEL = {t(f"measure_{m}", lang): m for m in MEASURES for lang in fmt.LANGUAGES}
 WAVE_COLUMNS = {"Bølge", "Wave"}
 YEAR = re.compile(r"\b\d{4}\b")
-#: The wave list in the method page's dataset summary ("**Bølger:** 2018, 2020, 2024.").
-METHOD_WAVES = re.compile(r"\*\*(?:Bølger|Waves):\*\* (?P<waves>\d{4}(?:, \d{4})*)")
+#: The wave list in the method page's dataset summary ("**Bølger:** 2018, 2020 og 2024.").
+METHOD_WAVES = re.compile(r"\*\*(?:Bølger|Waves):\*\* (?P<waves>\d{4}(?:(?:, | og | and )\d{4})*)")
 #: Initial URL values a user may arrive with (deep links); None means "not in the URL".
 START_VALUES: dict[str, tuple[str | None, ...]] = {
     LANG: (None, "nb", "en"),
@@ -366,7 +366,7 @@ def shows_new_wave(run: Run) -> bool | None:
         return str(NEW_WAVE) in wave.options
     for text in run.markdown if run.page == METHOD_PAGE else []:
         if match := METHOD_WAVES.search(text):
-            return str(NEW_WAVE) in match["waves"].split(", ")
+            return str(NEW_WAVE) in YEAR.findall(match["waves"])
     # Tables: a wave column ("Bølge"/"Wave") or one column per wave (municipalities × waves).
     found = None
     for frame in run.frames():

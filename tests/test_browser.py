@@ -431,10 +431,13 @@ def test_chart_pack_zip_has_png_and_svg_per_chart(
     assert saved.suffix == ".zip", download.suggested_filename
     with zipfile.ZipFile(saved) as pack:
         contents = {name: pack.read(name) for name in pack.namelist()}
+    # Each chart's image descriptions (summary sentences) travel with the images.
+    alt_text = contents.pop("alt-tekst.txt").decode("utf-8")
     stems: dict[str, set[str]] = {}
     for member in contents:
         stem, _, ext = member.rpartition(".")
         stems.setdefault(stem, set()).add(ext)
+        assert member in alt_text, f"{member} has no description in alt-tekst.txt"
     assert len(stems) == charts == 3, sorted(contents)
     assert all(exts == {"png", "svg"} for exts in stems.values()), sorted(contents)
     assert "fou-samarbeid-norge-utvikling-2024-kommuner" in stems, sorted(stems)

@@ -133,6 +133,16 @@ def test_sticky_cookie_keeps_a_browser_on_one_replica(cluster: LocalCluster) -> 
     # Other browsers (other cookies) are spread over both replicas.
     for i in range(30):
         fetch(cluster.url("/_stcore/health"), f"tracker_route=browser{i}")
+    # nginx writes a request's log line after its response has gone out: wait for the last one.
+    deadline = time.monotonic() + 10
+    while (
+        not any(
+            "route=browser29 " in line or line.endswith("route=browser29")
+            for line in cluster.access_log()
+        )
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
     upstreams: dict[str, set[str]] = {}
     for line in cluster.access_log():
         if match := re.search(r"upstream=(\S+) route=(\S+)", line):

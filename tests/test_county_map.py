@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from support.app import open_page
+from support.app import open_page, unwrapped
 
 from tracker.app.contract import LANG, MAP_VIEW, OVERVIEW, widget_key
 from tracker.data import geo, reference
@@ -315,7 +315,7 @@ def test_overview_draws_the_map_when_asked(use_demo_db: Path, lang: str) -> None
     at = open_page(OVERVIEW, {MAP_VIEW: "status", LANG: lang})
     maps = map_specs(at)
     assert len(maps) == 1
-    layout = json.dumps(maps[0]["layout"], ensure_ascii=False)
+    layout = unwrapped(json.dumps(maps[0]["layout"], ensure_ascii=False))
     assert "Kartverket, CC BY 4.0" in layout
     assert t("chart_tiles_title", lang, wave=2024) in layout
     assert at.query_params[MAP_VIEW] == ["status"] or at.query_params[MAP_VIEW] == "status"

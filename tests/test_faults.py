@@ -12,7 +12,7 @@ from support.app import open_page
 from support.cli import run_cli
 from support.fixtures import sha256
 
-from tracker.app.contract import LANG, MEASURE, OVERVIEW, PAGES, widget_key
+from tracker.app.contract import LANG, MEASURE, OVERVIEW, PAGES, TARGET, widget_key
 from tracker.data.db import SCHEMA_VERSION, read_dataset_info
 from tracker.present.i18n import t
 
@@ -106,7 +106,12 @@ def test_browsing_never_writes_to_the_database(demo_db: Path, tmp_path: Path, mo
     before, mtime = sha256(db), db.stat().st_mtime_ns
     for script, _ in PAGES:
         at = open_app(db, monkeypatch, script)
-        at.sidebar.radio(key=widget_key(MEASURE)).set_value("units").run()
+        # Sektorer shows one fixed measure (no measure choice): change the target mode there.
+        keys = {radio.key for radio in at.sidebar.radio}
+        if widget_key(MEASURE) in keys:
+            at.sidebar.radio(key=widget_key(MEASURE)).set_value("units").run()
+        else:
+            at.sidebar.radio(key=widget_key(TARGET)).set_value("relative").run()
         at.sidebar.radio(key=widget_key(LANG)).set_value("en").run()
         assert not at.exception
     assert sha256(db) == before and db.stat().st_mtime_ns == mtime

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-from support.app import assert_page_frame, cli_rows, open_page
+from support.app import assert_page_frame, cli_rows, open_page, unwrapped
 
 from tracker.app.contract import (
     COUNTY,
@@ -277,7 +277,9 @@ def test_page_shows_both_groupings_with_the_kpi_numbers_and_clear_differences(
     national = kpi.kpi_table(demo_snapshot.query, "national", "municipalities", settings, wave=wave)
     verdicts = []
     for grouping, spec in zip(SHOWN, charts, strict=True):
-        assert t(f"chart_types_title_{grouping}", lang) in spec["layout"]["title"]["text"]
+        assert t(f"chart_types_title_{grouping}", lang) in unwrapped(
+            spec["layout"]["title"]["text"]
+        )
         kpis = kpi.kpi_table(demo_snapshot.query, grouping, "municipalities", settings)
         names = {c: group_name(grouping, c, lang) for c in kpis["area_code"]}
         assert chart_points(spec) == pytest.approx(expected_points(kpis, names))
@@ -443,7 +445,7 @@ def test_similar_municipalities(
     assert (name, county_name) not in shown
     # The group beside the county and Norway: the KPI table's numbers, every wave.
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert group in spec["layout"]["title"]["text"]
+    assert group in unwrapped(spec["layout"]["title"]["text"])
     settings = load_settings()
     expected_shares = {}
     for level, area, label in (

@@ -96,3 +96,9 @@ def without_n(label: str) -> str:
     """The county name of a chart label 'Trøndelag (n = 17)'; fails if the label has no n."""
     assert N_SUFFIX.search(label), f"county label without n: {label!r}"
     return N_SUFFIX.sub("", label)
+
+
+def unwrapped(text: str) -> str:
+    """Chart text as one line: on screen, titles and source lines are wrapped with <br> for
+    phones (tracker/app/chart_block.screen_figure)."""
+    return text.replace("<br>", " ")

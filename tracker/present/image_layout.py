@@ -134,7 +134,7 @@ def _font_size(layout: dict, *path: str, default: float) -> float:
     return default
 
 
-def _category_labels(spec: dict) -> Iterator[str]:
+def category_labels(spec: dict) -> Iterator[str]:
     """Text labels on the y axes: tick texts, or the strings of categorical y values."""
     for key, axis in spec["layout"].items():
         if key.startswith("yaxis") and isinstance(axis, dict) and axis.get("visible", True):
@@ -233,7 +233,7 @@ def for_image(fig: go.Figure, width: int, height: int, type_scale: float) -> go.
 
     # Sides: the plot starts after the longest y label (tick labels push the margin by
     # themselves, but the footer and legend are wrapped to the plot's width, so it is needed).
-    labels = [text_width(label, body_size) for label in _category_labels(spec)]
+    labels = [text_width(label, body_size) for label in category_labels(spec)]
     right = style.MARGIN_RIGHT * type_scale
     left = max(
         [style.MARGIN_LEFT * type_scale, *(w + style.TICK_LABEL_STANDOFF + GAP for w in labels)]

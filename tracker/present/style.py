@@ -126,6 +126,18 @@ MARGIN = {"l": MARGIN_LEFT, "r": MARGIN_RIGHT, "t": MARGIN_TOP, "b": MARGIN_BOTT
 #: Plotly places the subtitle under the title itself.
 TITLE_X = 0.01
 TITLE_Y = 0.97
+#: On screen (not in exported images), Plotly's toolbar (the modebar, 26 px tall, 2 px from the
+#: top) sits over the top right of a chart; the title is moved down by this much so that on a
+#: phone, where the title reaches the right edge, the toolbar never covers it.
+MODEBAR_ROOM = 36
+#: Plotly never wraps a title, subtitle or source line, and the server does not know how wide a
+#: screen is, so on screen they are wrapped for the narrowest chart drawn: a 390 px phone leaves
+#: about 358 px for a chart, minus the title's inset.
+SCREEN_TEXT_WIDTH = 330
+#: Below this viewport width (px) a grid of small panels (a subplot grid with more than two
+#: columns) keeps at least PANEL_MIN_WIDTH per column and scrolls sideways in its own frame.
+PHONE_MAX_WIDTH = 600
+PANEL_MIN_WIDTH = 180
 #: Default legend position in paper coordinates (fractions of the plot area): just above the
 #: plot, under the subtitle, inside the top margin.
 LEGEND_Y = 1.01
