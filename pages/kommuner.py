@@ -95,7 +95,7 @@ if not disclosure.municipality_answers:
 else:
     data = page.load(page_data.municipalities, county, page.measure)
     matrix = data.matrix
-    st.subheader(page.t("matrix_heading", county=names[county]))
+    st.subheader(page.t("matrix_heading", county=escape_markdown(names[county])))
     st.caption(page.t(f"matrix_caption_{page.measure}"))
     marked_line = views.municipality_answers(matrix, marked, page.lang) if marked else None
     if marked_line:

@@ -52,7 +52,8 @@ def test_footer_moves_with_the_larger_bottom_margin() -> None:
     bottom = exported.layout.margin.b
     assert bottom > style.MARGIN_BOTTOM
     source, demo = notes[image_layout.SOURCE_NAME], notes[image_layout.DEMO_LABEL_NAME]
-    assert -source.yshift == pytest.approx(bottom - style.FOOTER_EDGE_GAP * 1.6)
+    scale = export.PRESETS["social"].type_scale
+    assert -source.yshift == pytest.approx(bottom - style.FOOTER_EDGE_GAP * scale)
     assert demo.yshift > source.yshift  # the demo label stays above the source line
 
 

@@ -51,8 +51,8 @@ def test_served_dashboard_warms_up_then_serves_the_overview(
             return [element.body for element in run.of_type("markdown")]
 
         texts = asyncio.run(visit())
-    # The visitor's run shows the overview (its verdict sentence mentions the target).
-    assert any("30" in text for text in texts), texts
+    # The visitor's run shows the overview: its verdict sentence, from 2018 to the target.
+    assert any("2018" in text and "30\u00a0%" in text for text in texts), texts
     assert "Traceback" not in log.read_text(encoding="utf-8")
 
 

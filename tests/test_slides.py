@@ -273,3 +273,24 @@ def test_charts_are_drawn_with_the_house_template_only(use_demo_db: Path, params
     at = open_page(OVERVIEW, params)
     charts = at.get("plotly_chart")
     assert charts and all(chart.proto.theme == "" for chart in charts)
+
+
+def test_downloads_render_the_figure_as_built_not_the_screen_copy(
+    use_demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.app import chart_block
+
+    handed: list[go.Figure] = []
+
+    def record(fig: go.Figure, fmt: str, preset: str):  # type: ignore[no-untyped-def]
+        handed.append(fig)
+        return lambda: b""
+
+    monkeypatch.setattr(chart_block, "_deferred_image", record)
+    at = open_page(OVERVIEW)
+    drawn = [json.loads(chart.proto.spec)["layout"]["title"] for chart in at.get("plotly_chart")]
+    assert handed and len(handed) == 2 * len(drawn)  # PNG and SVG per chart
+    for fig in handed:
+        # The screen copy pins the title to the top below the toolbar; the built one does not.
+        assert fig.layout.title.yref != "container", fig.layout.title
+    assert all(title.get("yref") == "container" for title in drawn)

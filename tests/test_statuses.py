@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tracker.present import county_charts, style
+from tracker.present import county_charts, statuses, style
+from tracker.present import format as fmt
 from tracker.present.chart_parts import ChartContext
 from tracker.present.statuses import (
     projection_display,
@@ -187,3 +188,17 @@ def test_dots_are_open_where_a_county_does_not_differ_clearly_from_norway():
     assert "ingen klar forskjell fra landet" in dots.hovertext[rogaland]
     national = [s for s in fig.layout.shapes if s.x0 == pytest.approx(22.0)]
     assert national, "Norway's share is drawn as a line"
+
+
+@pytest.mark.parametrize(
+    ("chance", "shown"),
+    [(0.7996, 0.79), (0.7949, 0.79), (0.5004, 0.51), (0.5, 0.5), (0.4999, 0.49), (0.29, 0.29)],
+)
+def test_uncertain_probability_never_crosses_a_line_its_wording_rests_on(
+    chance: float, shown: float
+) -> None:
+    assert statuses.uncertain_chance(chance) == pytest.approx(shown)
+    row = {"status": "on_track", "status_probability": chance, "status_settled": False}
+    words = statuses.status_words(row, "nb")
+    assert f"({fmt.probability(shown, 'nb')})" in words
+    assert ("trolig" in words) is (chance > 0.5)

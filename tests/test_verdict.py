@@ -51,33 +51,35 @@ CASES = {
     "on_track": (
         progress_row(),
         f"I rute: fra 15,0{NBSP}% i 2018 til 22,5{NBSP}% i 2024. Fortsetter utviklingen, "
-        f"nås 30{NBSP}% rundt 2030 (usikkert: 2026–2041).",
+        f"nås 30{NBSP}% rundt 2030 (80{NBSP}%-intervall: 2026–2041).",
         "On track: from 15.0% in 2018 to 22.5% in 2024. If the trend continues, 30% is reached "
-        "around 2030 (uncertain: 2026–2041).",
+        "around 2030 (80% interval: 2026–2041).",
     ),
     "uncertain_on_track": (
         progress_row(settled=False, probability=0.5316, high=2057),
         f"Usikker – trolig i rute (53{NBSP}%): fra 15,0{NBSP}% i 2018 til 22,5{NBSP}% i 2024. "
-        f"Fortsetter utviklingen, nås 30{NBSP}% rundt 2030 (usikkert: 2026–2057).",
+        f"Fortsetter utviklingen, nås 30{NBSP}% rundt 2030 (80{NBSP}%-intervall: 2026–2057).",
         "Uncertain – probably on track (53%): from 15.0% in 2018 to 22.5% in 2024. If the trend "
-        "continues, 30% is reached around 2030 (uncertain: 2026–2057).",
+        "continues, 30% is reached around 2030 (80% interval: 2026–2057).",
     ),
     "behind": (
         progress_row("acceleration_needed", latest=0.2, year=2036, low=2031, high=2052),
         f"Må øke farten: fra 15,0{NBSP}% i 2018 til 20,0{NBSP}% i 2024. Fortsetter utviklingen, "
-        f"nås 30{NBSP}% først rundt 2036, etter det antatte målåret 2030 (usikkert: 2031–2052).",
+        f"nås 30{NBSP}% først rundt 2036, etter det antatte målåret 2030 "
+        f"(80{NBSP}%-intervall: 2031–2052).",
         "Acceleration needed: from 15.0% in 2018 to 20.0% in 2024. If the trend continues, 30% "
-        "is only reached around 2036, after the assumed target year 2030 (uncertain: 2031–2052).",
+        "is only reached around 2036, after the assumed target year 2030 "
+        "(80% interval: 2031–2052).",
     ),
     "far_behind": (
         progress_row("limited_progress", latest=0.1625, year=2049, low=2040, high=None),
         # 0.1625 is 16.25 %: half up gives 16,3 where Python's round-half-to-even gives 16,2.
         f"Liten fremgang: fra 15,0{NBSP}% i 2018 til 16,3{NBSP}% i 2024. Fortsetter "
         f"utviklingen, nås 30{NBSP}% først rundt 2049, etter det antatte målåret 2030 "
-        "(usikkert: 2040 – ikke innen 2100).",
+        f"(80{NBSP}%-intervall: 2040 – ikke innen 2100).",
         "Limited progress: from 15.0% in 2018 to 16.3% in 2024. If the trend continues, 30% is "
         "only reached around 2049, after the assumed target year 2030 "
-        "(uncertain: 2040 – not by 2100).",
+        "(80% interval: 2040 – not by 2100).",
     ),
     "after_2100": (
         progress_row("limited_progress", latest=0.151, year=2150, low=None, high=None),
@@ -119,9 +121,9 @@ CASES = {
         # Relative mode: the target is double the baseline, 2 × 14,8 % = 29,6 %.
         progress_row(baseline=0.148, target=0.296),
         f"I rute: fra 14,8{NBSP}% i 2018 til 22,5{NBSP}% i 2024. Fortsetter utviklingen, "
-        f"nås 29,6{NBSP}% rundt 2030 (usikkert: 2026–2041).",
+        f"nås 29,6{NBSP}% rundt 2030 (80{NBSP}%-intervall: 2026–2041).",
         "On track: from 14.8% in 2018 to 22.5% in 2024. If the trend continues, 29.6% is "
-        "reached around 2030 (uncertain: 2026–2041).",
+        "reached around 2030 (80% interval: 2026–2041).",
     ),
 }
 

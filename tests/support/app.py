@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -84,7 +85,10 @@ def expected_status(row: Mapping[str, str], lang: str) -> str:
     chance = float(row["status_probability"])
     key = "status_likely" if chance > 0.5 else "status_possible"
     likely = t(key, lang, status=t(f"status_phrase_{row['status']}", lang))
-    probability = fmt.share(chance, lang, 0)
+    # Rounded down to whole percent, so that it never reaches the settled level; above even
+    # odds ("trolig") at least 51 %.
+    shown = math.floor(100 * chance + 1e-9) / 100  # 100 * 0.29 is 28.999999999999996
+    probability = fmt.share(max(shown, 0.51) if chance > 0.5 else shown, lang, 0)
     return t("status_uncertain", lang, likely=likely, probability=probability)
 
 

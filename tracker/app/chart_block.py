@@ -48,8 +48,10 @@ def show_chart(
             page.figures.append((stem, fig))
             slide.show_slide(page, fig, key)
         return
-    if key == page.figure and page.figure_title:  # ?figur=…&tittel=…: the takeaway title
+    retitled = key == page.figure and bool(page.figure_title)
+    if retitled:  # ?figur=…&tittel=…: the takeaway title
         fig = slide.retitled(fig, page.figure_title)
+    built = fig  # what downloads and the chart pack render: the figure as built, not the screen's
     # Keyed so that the phone rule of a wide panel grid (_phone_css) can address this block.
     place = container if container is not None else st.container(key=f"chart_block_{key}")
     page.figures.append((stem, fig))
@@ -60,7 +62,10 @@ def show_chart(
         fig = go.Figure(fig).update_layout(font_size=19, title_font_size=26, legend_font_size=17)
     else:
         # The exported images (page.figures) keep the figure as built; only the screen differs.
-        fig, columns = _screen_version(fig)
+        # A retitled figure is new on every run: made directly, it does not crowd the memo.
+        fig, columns = (
+            (screen_figure(fig), _grid_columns(fig)) if retitled else _screen_version(fig)
+        )
         if container is None and (css := _phone_css(columns, key)):
             place.html(css)
     size = export.PRESETS[page.preset]
@@ -87,7 +92,7 @@ def show_chart(
     for column, fmt in zip(buttons, export.FORMATS, strict=False):
         column.download_button(
             page.t(f"download_{fmt}"),
-            data=_deferred_image(fig, fmt, page.preset),
+            data=_deferred_image(built, fmt, page.preset),
             file_name=f"{stem}.{fmt}",
             mime="image/png" if fmt == "png" else "image/svg+xml",
             key=contract.image_key(key, fmt),

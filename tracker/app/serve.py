@@ -70,8 +70,10 @@ def _warm_up(wait_for_runtime_s: float) -> None:
         return  # the first visitor's run builds the demo database, with its progress shown
     started = time.monotonic()
     finished = _run_default_page(timeout_s=120.0)
-    # What is loaded now lives as long as the process: keep it out of every later full
-    # collection (a full collection over it took 120 ms).
+    # What is loaded now (modules, the warm-up's caches) lives as long as the process: keep it
+    # out of every later full collection (one over it took 120 ms). Collect first, so that no
+    # garbage with reference cycles is frozen with it.
+    gc.collect()
     gc.freeze()
     _LOGGER.info(
         "warm-up: default overview %s in %.1f s",

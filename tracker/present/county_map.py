@@ -168,7 +168,9 @@ def _hover(row: pd.Series, lang: str, min_n: int | None) -> str:
         lines.insert(1, t("suppressed_reason", lang, min_n=min_n, n=fmt.count(n, lang)))
     better = row.get("probability_on_track_or_better")
     if better is not None and not pd.isna(better):
-        lines.append(t("hover_on_track_or_better", lang, better=fmt.share(float(better), lang, 0)))
+        lines.append(
+            t("hover_on_track_or_better", lang, better=fmt.probability(float(better), lang))
+        )
     return "<br>".join(lines)
 
 
@@ -257,7 +259,7 @@ def county_map(
             text = look["icon"] + ("?" if doubtful else "")
         else:
             fill = share_colour(row["share"], upper)
-            text = fmt.share(row["share"], lang, 0)
+            text = fmt.share(row["share"], lang)
         uncertain_any |= doubtful
         suppressed_any |= colour_by == "share" and pd.isna(row["share"])
         hover = _hover(row, lang, min_n)

@@ -62,8 +62,19 @@ def status_words(row: Row, lang: str) -> str:
     if not is_uncertain(row):
         return status_label(status, lang)
     chance = _number(row, "status_probability")
-    probability = fmt.probability(chance, lang)
+    probability = fmt.probability(uncertain_chance(chance), lang)
     return t("status_uncertain", lang, likely=likely(status, lang, chance), probability=probability)
+
+
+def uncertain_chance(chance: float | None) -> float | None:
+    """An uncertain status's probability as shown: whole percent, rounded down, but above
+    50 % when its wording says "trolig" (more than even odds). Rounding half up could put it on
+    the other side of a line its wording rests on: 0.7996 would read "usikker (80 %)" beside a
+    help text saying a status is settled from 80 %, and 0.5004 "trolig (50 %)"."""
+    if chance is None:
+        return None
+    shown = math.floor(100 * chance + 1e-9) / 100  # 100 * 0.29 is 28.999999999999996
+    return max(shown, 0.51) if chance > 0.5 else shown
 
 
 def status_help(row: Row, lang: str, settled_at: float) -> str:
@@ -76,7 +87,9 @@ def status_help(row: Row, lang: str, settled_at: float) -> str:
     return t(
         key,
         lang,
-        probability=fmt.probability(probability, lang),
+        probability=fmt.probability(
+            uncertain_chance(probability) if is_uncertain(row) else probability, lang
+        ),
         better=fmt.probability(better, lang),
         settled=fmt.probability(settled_at, lang),
     )

@@ -20,6 +20,7 @@ from tracker.present.i18n import t
 from tracker.present.statuses import (
     PROJECTION_LIMIT,
     Row,
+    is_uncertain,
     projection_span,
     status_words,
 )
@@ -59,7 +60,9 @@ def sentence(row: Row, lang: str, target_year: int) -> str:
     )
     target_text = fmt.target(target, lang)
     if status == "achieved":
-        return f"{path} {t('verdict_achieved', lang, target=target_text)}"
+        # An uncertain "achieved" is an estimate above the target, not a fact (statuses.py).
+        key = "verdict_achieved_uncertain" if is_uncertain(row) else "verdict_achieved"
+        return f"{path} {t(key, lang, target=target_text)}"
     return f"{path} {_outlook(row, lang, target_text, target_year)}"
 
 
