@@ -9,7 +9,6 @@ test-output/screenshots/<page>.png and <page>-presentasjon.png.
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 import time
 import zipfile
@@ -18,14 +17,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-if shutil.which("chromium") is None:
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install -y chromium); browser tests skipped",
-        allow_module_level=True,
-    )
-pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
 from playwright.sync_api import Browser, Dialog, Page, expect
 from support.browser import (
     CHROMIUM,
@@ -35,8 +26,9 @@ from support.browser import (
     wait_for_idle,
     wait_for_render,
 )
+from support.chromium import SCREENSHOTS  # skips this module without chromium
 from support.cli import run_cli_process
-from support.server import ROOT, StreamlitServer
+from support.server import StreamlitServer
 
 from tracker.app.contract import (
     COUNTIES,
@@ -58,7 +50,6 @@ from tracker.data.settings import DEMO_DIR
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = ROOT / "test-output" / "screenshots"
 VIEWPORT = {"width": 1920, "height": 1080}
 TIMEOUT_MS = 45_000
 DEMO_BANNER = "Demodata – ikke ekte tall"

@@ -7,29 +7,20 @@ Writes test-output/screenshots/overview-kart.png for review.
 from __future__ import annotations
 
 import ipaddress
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-if shutil.which("chromium") is None:
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install -y chromium); browser tests skipped",
-        allow_module_level=True,
-    )
-pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
 from playwright.sync_api import Request
 from support.browser import CHROMIUM, PLOTLY, ConsoleWatch, launch_chromium, wait_for_render
-from support.server import ROOT, StreamlitServer
+from support.chromium import SCREENSHOTS  # skips this module without chromium
+from support.server import StreamlitServer
 
 from tracker.app.contract import MAP_VIEW, OVERVIEW, url_path
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = ROOT / "test-output" / "screenshots"
 VIEWPORT = {"width": 1920, "height": 1080}
 
 

@@ -7,23 +7,15 @@ Writes test-output/screenshots/kommuner-search.png for review.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-if shutil.which("chromium") is None:
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install -y chromium); browser tests skipped",
-        allow_module_level=True,
-    )
-pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
 from playwright.sync_api import Page, expect
 from support.browser import CHROMIUM, ConsoleWatch, launch_chromium, wait_for_idle, wait_for_render
-from support.server import ROOT, StreamlitServer
+from support.chromium import SCREENSHOTS  # skips this module without chromium
+from support.server import StreamlitServer
 
 from tracker.app.contract import COUNTY, MUNICIPALITIES, MUNICIPALITY, url_path
 from tracker.present.i18n import t
@@ -31,7 +23,6 @@ from tracker.present.views import FOUND_BACKGROUND
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = ROOT / "test-output" / "screenshots"
 VIEWPORT = {"width": 1920, "height": 1080}
 TIMEOUT_MS = 45_000
 SEARCH_BOX = '[data-testid="stSelectbox"]'

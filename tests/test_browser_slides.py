@@ -6,28 +6,19 @@ Writes test-output/screenshots/slide-<chart>.png for review.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-if shutil.which("chromium") is None:
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install -y chromium); browser tests skipped",
-        allow_module_level=True,
-    )
-pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
 from playwright.sync_api import Browser, expect
 from support.browser import CHROMIUM, PLOTLY, launch_chromium, wait_for_render
-from support.server import ROOT, StreamlitServer
+from support.chromium import SCREENSHOTS  # skips this module without chromium
+from support.server import StreamlitServer
 
 from tracker.app.contract import COUNTIES, COUNTY, FIGURE, OVERVIEW, PRESENTATION, url_path
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = ROOT / "test-output" / "screenshots"
 VIEWPORT = {"width": 1920, "height": 1080}
 #: Elements that must not be on a slide: headings, text, alerts, tables, widgets, expanders.
 OTHER = (

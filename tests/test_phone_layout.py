@@ -8,23 +8,15 @@ test-output/screenshots/<page>-<desktop|phone>-<lang>.png.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-if shutil.which("chromium") is None:
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install -y chromium); browser tests skipped",
-        allow_module_level=True,
-    )
-pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
 from playwright.sync_api import Browser, Page, ViewportSize
 from support.browser import CHROMIUM, launch_chromium, wait_for_render
-from support.server import ROOT, StreamlitServer
+from support.chromium import SCREENSHOTS  # skips this module without chromium
+from support.server import StreamlitServer
 
 from tracker.app.contract import (
     COUNTIES,
@@ -39,7 +31,6 @@ from tracker.app.contract import (
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = ROOT / "test-output" / "screenshots"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1600, "height": 1000}
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
