@@ -9,7 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tracker.present import format as fmt
+from tracker.present.i18n import t
 from tracker.present.verdict import coverage_warning, sentence
+from tracker.stats.progress import ON_TRACK_RATIO
 
 NBSP = "\u00a0"
 TARGET_YEAR = 2030
@@ -160,8 +163,9 @@ def test_missing_values_as_nan_or_na_count_as_missing() -> None:
 def test_the_target_year_setting_decides_on_time_or_late() -> None:
     row = progress_row(year=2033, low=None, high=None)
     assert sentence(row, "en", 2035).endswith("30% is reached around 2033.")
-    assert sentence(row, "en", 2030).endswith(
-        "30% is only reached around 2033, after the assumed target year 2030."
+    # (with "on track" and a late year, the verdict then says why they differ: tested below)
+    assert "30% is only reached around 2033, after the assumed target year 2030." in sentence(
+        row, "en", 2030
     )
 
 
@@ -176,3 +180,23 @@ def test_coverage_warning_only_when_the_baseline_wave_surveyed_fewer_sectors() -
     assert "only 3 of 5 sectors" in str(coverage_warning(every[:3], every, 2018, "en"))
     assert coverage_warning(every, every, 2018, "nb") is None
     assert coverage_warning([], every, 2018, "nb") is None  # no baseline: nothing to compare
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_verdict_says_why_status_and_projected_year_seem_to_disagree(lang: str) -> None:
+    # Status: pace against the pace needed from the 2018 share; year: the line through all
+    # waves. A slow status with the line on time, or "on track" just late, is explained.
+    slow = sentence(progress_row("acceleration_needed", year=2029), lang, 2030)
+    assert slow.endswith(t("verdict_note_slow", lang, baseline_year=2018))
+    tolerance = fmt.probability(ON_TRACK_RATIO, lang)
+    late = sentence(progress_row("on_track", year=2031), lang, 2030)
+    assert late.endswith(t("verdict_note_tolerance", lang, tolerance=tolerance, target_year=2030))
+    # Where they agree, nothing is added.
+    for agreeing in (
+        progress_row("on_track", year=2029),
+        progress_row("acceleration_needed", year=2036),
+        progress_row("limited_progress", year=None),
+    ):
+        said = sentence(agreeing, lang, 2030)
+        assert t("verdict_note_slow", lang, baseline_year=2018) not in said
+        assert "95" not in said

@@ -1,7 +1,7 @@
 """The overview's verdict: one plain sentence on where the national share stands against its target.
 
 "Usikker – trolig i rute (53 %): fra 14,8 % i 2018 til 22,5 % i 2024. Fortsetter utviklingen,
-nås 30 % rundt 2030 (usikkert: 2026–2057)."
+nås 30 % rundt 2030 (80 %-intervall: 2026–2057)."
 
 Built from one progress row (``tracker.stats.kpi.progress_table``: baseline and latest share,
 target share, status with its sureness, projected year with its 80 % interval) so that leadership
@@ -24,6 +24,7 @@ from tracker.present.statuses import (
     projection_span,
     status_words,
 )
+from tracker.stats.progress import ON_TRACK_RATIO
 
 
 def _number(row: Row, column: str) -> float | None:
@@ -80,7 +81,27 @@ def _outlook(row: Row, lang: str, target: str, target_year: int) -> str:
     span = projection_span(row, lang)
     if span is not None:
         reach = f"{reach} {t('verdict_range', lang, range=span)}"
-    return f"{reach}."
+    note = _why_they_differ(row, lang, projected, target_year)
+    return f"{reach}." if note is None else f"{reach}. {note}"
+
+
+def _why_they_differ(row: Row, lang: str, projected: int | None, target_year: int) -> str | None:
+    """A sentence when status and projected year seem to disagree, else None.
+
+    They follow two definitions (GUIDE §6): the status compares the pace with the pace needed
+    from the baseline share (on track from 95 % of it), the year is where the line fitted
+    through all waves reaches the target. "Må øke farten … nås 30 % rundt 2029" or "I rute …
+    først rundt 2031" would read as a contradiction without saying why.
+    """
+    status = str(row["status"])
+    if projected is None or projected > PROJECTION_LIMIT:
+        return None
+    if status in ("acceleration_needed", "limited_progress") and projected <= target_year:
+        return t("verdict_note_slow", lang, baseline_year=_year(row, "baseline_year"))
+    if status == "on_track" and projected > target_year:
+        tolerance = fmt.probability(ON_TRACK_RATIO, lang)
+        return t("verdict_note_tolerance", lang, tolerance=tolerance, target_year=target_year)
+    return None
 
 
 def coverage_warning(
