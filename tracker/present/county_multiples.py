@@ -29,8 +29,6 @@ from tracker.present.chart_parts import (
 )
 from tracker.present.i18n import t
 
-#: The band of a panel: the line's hue, pale enough that the national line shows through it.
-BAND_ALPHA = 0.15
 NATIONAL_LINE = {"color": style.MUTED_COLOUR, "width": 1.5, "dash": "dot"}
 
 
@@ -45,11 +43,6 @@ def count_text(n: float | None, lang: str) -> str:
     return "0" if n is None or pd.isna(n) else fmt.count(int(n), lang)
 
 
-def _rgba(colour: str, alpha: float) -> str:
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red}, {green}, {blue}, {alpha})"
-
-
 def _band(data: pd.DataFrame, colour: str) -> dict:
     """The 95 % interval of the shown waves as one pale polygon."""
     years = list(data["wave_year"])
@@ -59,7 +52,8 @@ def _band(data: pd.DataFrame, colour: str) -> dict:
         "y": list(100 * data["ci_high"]) + list(100 * data["ci_low"])[::-1],
         "fill": "toself",
         "mode": "lines",
-        "fillcolor": _rgba(colour, BAND_ALPHA),
+        # The line's hue, pale enough that the national line shows through it.
+        "fillcolor": style.translucent(colour, style.BAND_ALPHA),
         "line": {"width": 0},
         "hoverinfo": "skip",
         "showlegend": False,

@@ -49,7 +49,7 @@ def explanation(settings: Settings, lang: str) -> str:
         lang,
         draws=fmt.count(settings.simulation_draws, lang),
         seed=settings.simulation_seed,
-        settled=fmt.share(settings.settled_probability, lang, 0),
+        settled=fmt.probability(settings.settled_probability, lang),
         baseline=settings.baseline_year,
         target_year=settings.target_year,
         limit=PROJECTION_LIMIT,
@@ -107,7 +107,7 @@ def _projection_step(row: pd.Series, lang: str) -> str:
 
 def _steps(example: UncertaintyExample, settings: Settings, lang: str) -> list[str]:
     row = example.progress
-    probability = fmt.share(_value(row, "status_probability"), lang, 0)
+    probability = fmt.probability(_value(row, "status_probability"), lang)
     ratio = _value(row, "pace_ratio")
     difference = {
         column: fmt.pp(None if (v := _value(example.versus, column)) is None else 100 * v, lang)
@@ -137,13 +137,13 @@ def _steps(example: UncertaintyExample, settings: Settings, lang: str) -> list[s
             lang,
             draws=fmt.count(settings.simulation_draws, lang),
             probability=probability,
-            settled=fmt.share(settings.settled_probability, lang, 0),
+            settled=fmt.probability(settings.settled_probability, lang),
             display=status_display(row, lang),
         ),
         t(
             "method_example_better",
             lang,
-            better=fmt.share(_value(row, "probability_on_track_or_better"), lang, 0),
+            better=fmt.probability(_value(row, "probability_on_track_or_better"), lang),
         ),
         _projection_step(row, lang),
         t(

@@ -26,7 +26,6 @@ TARGET_COLOUR = "#1A1A1A"
 #: The target is always a dashed line in TARGET_COLOUR (width varies: thinner in small panels).
 TARGET_DASH = "dash"
 TARGET_WIDTH = 2
-BAND_COLOUR = "rgba(11, 83, 148, 0.15)"
 
 #: Okabe–Ito colours for up to six lines (the chosen area first, then its peers).
 LINE_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00")
@@ -49,6 +48,17 @@ STATUS_STYLE: dict[str, dict[str, str]] = {
 #: An uncertain status keeps its hue (so the legend still reads) but is this much paler.
 PALE_AMOUNT = 0.65
 DARK_TEXT = "#1A1A1A"
+
+
+def translucent(colour: str, alpha: float) -> str:
+    """'#0B5394' at opacity ``alpha`` as 'rgba(11, 83, 148, 0.15)', for bands lines show through."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+#: Opacity of interval bands (the national trend's, each small-multiple panel's).
+BAND_ALPHA = 0.15
+BAND_COLOUR = translucent(ACCENT, BAND_ALPHA)
 
 
 def pale(colour: str, amount: float = PALE_AMOUNT) -> str:
